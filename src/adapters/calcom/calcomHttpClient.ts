@@ -1,0 +1,155 @@
+import axios, { type AxiosRequestConfig } from 'axios';
+import type { RetryPolicy } from 'cockatiel';
+import type {
+  CalcomClient,
+  CalcomUnreachable,
+  CancelBookingResult,
+  CreateBookingInput,
+  CreateBookingResult,
+  GetBookingResult,
+  GetSlotsResult,
+} from '../../application/ports/calcom';
+import { dataOf, isSuccess, notSuccessful, unreachableFrom, unreadableSuccess } from './interpretAnswer';
+import { mapBooking, mapSlots } from './mapBooking';
+import { DEFAULT_BREAKER, DEFAULT_RETRY, createPolicies, type BreakerOptions, type RetryOptions } from './resilience';
+import { sendAttempt, type HttpAnswer } from './sendAttempt';
+
+const BOOKINGS_API_VERSION = '2024-08-13';
+const SLOTS_API_VERSION = '2024-09-04';
+
+export type CalcomOperation = 'create' | 'get' | 'slots' | 'cancel';
+
+/** Metrics/logging hook: no request or attendee data, only what happened. */
+export interface CalcomCallInfo {
+  operation: CalcomOperation;
+  /** The result's outcome: answered | found | not_found | ok | cancelled | rejected | unreachable. */
+  outcome: string;
+  reason?: CalcomUnreachable['reason'];
+  httpStatus?: number;
+  latencyMs: number;
+  /** HTTP requests actually sent (0 when the circuit was open). */
+  attempts: number;
+}
+
+export interface CalcomHttpClientOptions {
+  /** e.g. https://api.cal.com/v2 */
+  baseUrl: string;
+  apiKey?: string;
+  /** Per attempt. Default 8000. */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  breaker?: Partial<BreakerOptions>;
+  onCall?: (info: CalcomCallInfo) => void;
+}
+
+type Timed = { outcome: string; latencyMs: number };
+
+export function createCalcomHttpClient(options: CalcomHttpClientOptions): CalcomClient {
+  const timeoutMs = options.timeoutMs ?? 8000;
+  const policies = createPolicies({ ...DEFAULT_RETRY, ...options.retry }, { ...DEFAULT_BREAKER, ...options.breaker });
+  const http = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    validateStatus: () => true,
+    maxRedirects: 0,
+    transitional: { clarifyTimeoutError: true },
+    headers: {
+      Accept: 'application/json',
+      ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+    },
+  });
+
+  async function call<R extends Timed>(
+    operation: CalcomOperation,
+    retryPolicy: RetryPolicy,
+    request: AxiosRequestConfig,
+    interpret: (answer: HttpAnswer, latencyMs: number) => R | CalcomUnreachable,
+  ): Promise<R | CalcomUnreachable> {
+    const startedAt = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - startedAt);
+    let attempts = 0;
+    let result: R | CalcomUnreachable;
+    try {
+      const answer = await retryPolicy.execute(() =>
+        policies.breaker.execute(() => {
+          attempts += 1;
+          return sendAttempt(http, { ...request, timeout: timeoutMs });
+        }),
+      );
+      result = interpret(answer, elapsed());
+    } catch (error) {
+      result = unreachableFrom(error, elapsed());
+    }
+    report(operation, result, attempts);
+    return result;
+  }
+
+  function report(operation: CalcomOperation, result: Timed & { reason?: string; httpStatus?: number }, attempts: number): void {
+    if (!options.onCall) return;
+    const info: CalcomCallInfo = { operation, outcome: result.outcome, latencyMs: result.latencyMs, attempts };
+    if (result.reason !== undefined) info.reason = result.reason as CalcomUnreachable['reason'];
+    if (result.httpStatus !== undefined) info.httpStatus = result.httpStatus;
+    try {
+      options.onCall(info);
+    } catch {
+      // A faulty metrics hook must not turn a recorded outcome into a thrown error.
+    }
+  }
+
+  const bookingPath = (uid: string): string => `/bookings/${encodeURIComponent(uid)}`;
+
+  return {
+    createBooking(input: CreateBookingInput): Promise<CreateBookingResult> {
+      const { name, timeZone, email, phoneNumber, language } = input.attendee;
+      const attendee = { name, timeZone, ...(email !== undefined && { email }), ...(phoneNumber !== undefined && { phoneNumber }), ...(language !== undefined && { language }) };
+      const request: AxiosRequestConfig = {
+        method: 'POST',
+        url: '/bookings',
+        headers: { 'cal-api-version': BOOKINGS_API_VERSION, 'Content-Type': 'application/json' },
+        data: { start: input.start, eventTypeId: input.eventTypeId, attendee, metadata: input.metadata },
+      };
+      return call('create', policies.writeRetry, request, (answer, latencyMs) => {
+        if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
+        const booking = mapBooking(dataOf(answer.body));
+        if (!booking) return unreadableSuccess(answer, 'booking', latencyMs);
+        return { outcome: 'answered', httpStatus: answer.status, booking, latencyMs };
+      });
+    },
+
+    getBooking(uid: string): Promise<GetBookingResult> {
+      const request: AxiosRequestConfig = { method: 'GET', url: bookingPath(uid), headers: { 'cal-api-version': BOOKINGS_API_VERSION } };
+      return call('get', policies.readRetry, request, (answer, latencyMs) => {
+        if (answer.status === 404) return { outcome: 'not_found', latencyMs };
+        if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
+        const booking = mapBooking(dataOf(answer.body));
+        return booking ? { outcome: 'found', booking, latencyMs } : unreadableSuccess(answer, 'booking', latencyMs);
+      });
+    },
+
+    getSlots(input): Promise<GetSlotsResult> {
+      const request: AxiosRequestConfig = {
+        method: 'GET',
+        url: '/slots',
+        headers: { 'cal-api-version': SLOTS_API_VERSION },
+        params: { eventTypeId: input.eventTypeId, start: input.start, end: input.end, timeZone: input.timeZone },
+      };
+      return call('slots', policies.readRetry, request, (answer, latencyMs) => {
+        if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
+        const slots = mapSlots(dataOf(answer.body));
+        return slots ? { outcome: 'ok', slots, latencyMs } : unreadableSuccess(answer, 'slot list', latencyMs);
+      });
+    },
+
+    cancelBooking(uid: string, reason: string): Promise<CancelBookingResult> {
+      const request: AxiosRequestConfig = {
+        method: 'POST',
+        url: `${bookingPath(uid)}/cancel`,
+        headers: { 'cal-api-version': BOOKINGS_API_VERSION, 'Content-Type': 'application/json' },
+        data: { cancellationReason: reason },
+      };
+      // Write policy (429 / ECONNREFUSED only); see CalcomPolicies.writeRetry for why.
+      return call('cancel', policies.writeRetry, request, (answer, latencyMs) =>
+        isSuccess(answer.status) ? { outcome: 'cancelled', latencyMs } : notSuccessful(answer, latencyMs),
+      );
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import { v4 as uuidv4 } from 'uuid';
+import {
+  ConcurrencyError,
+  type EventStore,
+  type ExpectedVersion,
+} from '../../../application/ports/eventStore';
+import type { SqlDatabase } from '../../sql/sqlDatabase';
+import { pollingSubscription } from '../pollingSubscription';
+import { decodePgPosition } from '../positions';
+import { eventStoreSchema } from './schema';
+import { eventColumns, toStoredEvent, type EventRow } from './eventRow';
+
+const expectedArgs = (expected: ExpectedVersion): [string, number] =>
+  typeof expected === 'number' ? ['exact', expected] : [expected, 0];
+
+const parseActual = (detail: unknown): number | undefined =>
+  detail === 'absent' || typeof detail !== 'string' ? undefined : Number(detail);
+
+/** The event store on PostgreSQL, served by a `pg` pool or by embedded PGlite (same SQL). */
+export const createPostgresEventStore = async (
+  db: SqlDatabase,
+  options: { pollIntervalMs?: number; ownsDatabase?: boolean } = {},
+): Promise<EventStore> => {
+  await db.exec(eventStoreSchema);
+  const appended = new EventEmitter();
+  appended.setMaxListeners(0);
+  const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+  const readAll: EventStore['readAll'] = async ({ after, maxCount = 1000 } = {}) => {
+    const from = after ? decodePgPosition(after) : { transactionId: '0', globalPosition: '0' };
+    const { rows } = await db.query<EventRow>(
+      `SELECT ${eventColumns} FROM bl_events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND ${visibleOnly}
+       ORDER BY transaction_id, global_position LIMIT $3`,
+      [from.transactionId, from.globalPosition, maxCount],
+    );
+    return rows.map(toStoredEvent);
+  };
+
+  return {
+    name: db.kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
+
+    appendToStream: async (streamId, events, { expectedVersion = 'any' } = {}) => {
+      if (events.length === 0) throw new Error('appendToStream needs at least one event');
+      const payload = events.map((e) => ({ ...e, id: e.id ?? uuidv4() }));
+      const [kind, version] = expectedArgs(expectedVersion);
+      try {
+        const { rows } = await db.query<{ next_version: string; last_position: string }>(
+          'SELECT next_version::text, last_position FROM bl_append($1, $2, $3, $4::jsonb)',
+          [streamId, kind, version, JSON.stringify(payload)],
+        );
+        appended.emit('appended');
+        return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
+      } catch (error) {
+        const pgError = error as { code?: string; detail?: unknown };
+        if (pgError.code === 'BL409') throw new ConcurrencyError(streamId, expectedVersion, parseActual(pgError.detail));
+        throw error;
+      }
+    },
+
+    readStream: async (streamId, { fromVersion = 1, maxCount = 2 ** 31 - 1 } = {}) => {
+      const { rows } = await db.query<EventRow>(
+        `SELECT ${eventColumns} FROM bl_events WHERE stream_id = $1 AND stream_version >= $2
+         ORDER BY stream_version LIMIT $3`,
+        [streamId, fromVersion, maxCount],
+      );
+      return rows.map(toStoredEvent);
+    },
+
+    readAll,
+
+    headPosition: async () => {
+      const { rows } = await db.query<EventRow>(
+        `SELECT ${eventColumns} FROM bl_events WHERE ${visibleOnly}
+         ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      );
+      return rows[0] ? toStoredEvent(rows[0]).position : undefined;
+    },
+
+    subscribe: (subscribeOptions) =>
+      pollingSubscription(
+        readAll,
+        { pollIntervalMs: options.pollIntervalMs, ...subscribeOptions },
+        (wake) => {
+          appended.on('appended', wake);
+          return () => appended.off('appended', wake);
+        },
+      ),
+
+    close: async () => {
+      appended.removeAllListeners();
+      if (options.ownsDatabase) await db.close();
+    },
+  };
+};

@@ -1,0 +1,79 @@
+/**
+ * Event store schema, idempotent: safe to run at every start, by several processes at once
+ * (an advisory lock serialises concurrent migrations).
+ *
+ * Global order: every event records the id of the transaction that wrote it (`xid8`).
+ * Readers order by (transaction_id, global_position) and only see transactions older than the
+ * oldest one still running (`pg_snapshot_xmin`), so a writer that commits late is never skipped.
+ */
+export const eventStoreSchema = `
+BEGIN;
+SELECT pg_advisory_xact_lock(4242001);
+
+CREATE TABLE IF NOT EXISTS bl_streams (
+  stream_id text PRIMARY KEY,
+  version   bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS bl_events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id       text NOT NULL,
+  stream_version  bigint NOT NULL,
+  event_id        uuid NOT NULL UNIQUE,
+  event_type      text NOT NULL,
+  schema_version  int NOT NULL,
+  data            jsonb NOT NULL,
+  metadata        jsonb NOT NULL,
+  call_id         text GENERATED ALWAYS AS (metadata->>'callId') STORED,
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (stream_id, stream_version)
+);
+CREATE INDEX IF NOT EXISTS bl_events_global_order ON bl_events (transaction_id, global_position);
+CREATE INDEX IF NOT EXISTS bl_events_call_id ON bl_events (call_id, global_position) WHERE call_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS bl_events_recorded_at ON bl_events (recorded_at);
+
+CREATE OR REPLACE FUNCTION bl_append(p_stream text, p_expected text, p_expected_version bigint, p_events jsonb)
+RETURNS TABLE (next_version bigint, last_position text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count bigint := jsonb_array_length(p_events);
+  v_new bigint;
+  v_current bigint;
+  v_last bigint;
+BEGIN
+  IF p_expected = 'no_stream' OR (p_expected = 'exact' AND p_expected_version = 0) THEN
+    INSERT INTO bl_streams (stream_id, version) VALUES (p_stream, v_count)
+      ON CONFLICT (stream_id) DO NOTHING
+      RETURNING version INTO v_new;
+  ELSIF p_expected = 'any' THEN
+    INSERT INTO bl_streams AS s (stream_id, version) VALUES (p_stream, v_count)
+      ON CONFLICT (stream_id) DO UPDATE SET version = s.version + v_count
+      RETURNING s.version INTO v_new;
+  ELSE
+    UPDATE bl_streams SET version = version + v_count
+      WHERE stream_id = p_stream AND (p_expected = 'stream_exists' OR version = p_expected_version)
+      RETURNING version INTO v_new;
+  END IF;
+
+  IF v_new IS NULL THEN
+    SELECT version INTO v_current FROM bl_streams WHERE stream_id = p_stream;
+    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'BL409', DETAIL = coalesce(v_current::text, 'absent');
+  END IF;
+
+  WITH inserted AS (
+    INSERT INTO bl_events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+    SELECT p_stream, v_new - v_count + e.ord, (e.value->>'id')::uuid, e.value->>'type',
+           (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord)
+    ORDER BY e.ord
+    RETURNING global_position
+  )
+  SELECT max(global_position) INTO v_last FROM inserted;
+
+  RETURN QUERY SELECT v_new, lpad(pg_current_xact_id()::text, 20, '0') || ':' || lpad(v_last::text, 20, '0');
+END;
+$fn$;
+
+COMMIT;
+`;

@@ -1,0 +1,61 @@
+import { Pool, type PoolConfig } from 'pg';
+import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
+
+export interface PgDatabaseOptions extends PoolConfig {
+  /** Work inside this schema (created if missing), e.g. to isolate a test run. */
+  schema?: string;
+}
+
+const safeIdentifier = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid schema name "${name}"`);
+  return name;
+};
+
+export const openPgDatabase = async (connectionString: string, options: PgDatabaseOptions = {}): Promise<SqlDatabase> => {
+  const { schema, ...config } = options;
+  if (schema) {
+    const setup = new Pool({ connectionString, max: 1 });
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${safeIdentifier(schema)}`).finally(() => setup.end());
+  }
+  const pool = new Pool({
+    connectionString,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...config,
+  });
+  // An idle client that loses its server (restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+
+  const query: SqlExecutor['query'] = async (text, params) => {
+    const result = await pool.query(text, params as unknown[] | undefined);
+    return { rows: result.rows };
+  };
+
+  return {
+    kind: 'postgres',
+    query,
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    transaction: async (work) => {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async (text, params) => ({ rows: (await client.query(text, params as unknown[] | undefined)).rows }),
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+};

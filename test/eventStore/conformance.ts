@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { isConcurrencyError, type EventStore, type NewEvent, type StoredEvent } from '../../src/application/ports/eventStore';
+
+const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: { occurredAt: new Date().toISOString(), callId: 'call_conformance' },
+});
+
+const settleAll = async <T>(tasks: Promise<T>[]) => {
+  const results = await Promise.allSettled(tasks);
+  const won = results.filter((r) => r.status === 'fulfilled').length;
+  const lost = results.filter((r) => r.status === 'rejected' && isConcurrencyError(r.reason)).length;
+  return { won, lost, results };
+};
+
+const readAllAfter = async (store: EventStore, after: string | undefined, belongs: (e: StoredEvent) => boolean) => {
+  const collected: StoredEvent[] = [];
+  let position = after;
+  for (;;) {
+    const batch = await store.readAll({ after: position, maxCount: 250 });
+    if (batch.length === 0) return collected;
+    collected.push(...batch.filter(belongs));
+    position = batch[batch.length - 1]!.position;
+  }
+};
+
+/**
+ * The behaviour every EventStore adapter must show. Each test uses fresh stream ids, so one store
+ * can serve the whole suite and may already hold other events.
+ */
+export const describeEventStoreConformance = (adapterName: string, open: () => Promise<EventStore>) => {
+  describe(`EventStore conformance: ${adapterName}`, () => {
+    let store: EventStore;
+    const stream = (prefix = 'booking') => `${prefix}-${randomUUID()}`;
+
+    beforeAll(async () => {
+      store = await open();
+      process.stdout.write(`[conformance] running against ${adapterName} (${store.name})\n`);
+    });
+    afterAll(() => store.close());
+
+    it('appends and reads back a stream with versions, metadata and both times', async () => {
+      const id = stream();
+      const before = Date.now();
+      const result = await store.appendToStream(id, [event('A', { n: 1 }), event('B', { n: 2 })], { expectedVersion: 'no_stream' });
+      expect(result.nextExpectedVersion).toBe(2);
+      const events = await store.readStream(id);
+      expect(events.map((e) => [e.type, e.streamVersion, e.data])).toEqual([
+        ['A', 1, { n: 1 }],
+        ['B', 2, { n: 2 }],
+      ]);
+      expect(events[0]!.metadata).toMatchObject({ callId: 'call_conformance' });
+      expect(events[0]!.schemaVersion).toBe(1);
+      expect(events[0]!.recordedAt.getTime()).toBeGreaterThanOrEqual(before - 5000);
+      expect(events[1]!.position).toBe(result.position);
+      expect(events[0]!.position < events[1]!.position).toBe(true);
+    });
+
+    it('reads a missing stream as empty', async () => {
+      expect(await store.readStream(stream())).toEqual([]);
+    });
+
+    it('rejects a wrong exact version with a typed conflict naming the actual version', async () => {
+      const id = stream();
+      await store.appendToStream(id, [event('A')], { expectedVersion: 0 });
+      await store.appendToStream(id, [event('B')], { expectedVersion: 1 });
+      const error = await store.appendToStream(id, [event('C')], { expectedVersion: 1 }).catch((e: unknown) => e);
+      expect(isConcurrencyError(error)).toBe(true);
+      expect(error).toMatchObject({ streamId: id, expected: 1, actual: 2 });
+      expect((await store.readStream(id)).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('honours no_stream, stream_exists and any', async () => {
+      const id = stream();
+      await expect(store.appendToStream(id, [event('A')], { expectedVersion: 'stream_exists' })).rejects.toMatchObject({ actual: undefined });
+      await store.appendToStream(id, [event('A')], { expectedVersion: 'no_stream' });
+      await expect(store.appendToStream(id, [event('B')], { expectedVersion: 'no_stream' })).rejects.toMatchObject({ actual: 1 });
+      await store.appendToStream(id, [event('B')], { expectedVersion: 'stream_exists' });
+      const last = await store.appendToStream(id, [event('C')], { expectedVersion: 'any' });
+      expect(last.nextExpectedVersion).toBe(3);
+    });
+
+    it('lets exactly one of 20 concurrent appends with the same expected version win', async () => {
+      const id = stream();
+      await store.appendToStream(id, [event('Opened')], { expectedVersion: 'no_stream' });
+      const { won, lost } = await settleAll(
+        Array.from({ length: 20 }, (_, i) => store.appendToStream(id, [event('Raced', { i })], { expectedVersion: 1 })),
+      );
+      expect({ won, lost }).toEqual({ won: 1, lost: 19 });
+      expect(await store.readStream(id)).toHaveLength(2);
+    });
+
+    it('lets exactly one of 20 racing claimants take a calcom-uid claim stream', async () => {
+      const claim = stream('calcom-uid');
+      const { won, lost, results } = await settleAll(
+        Array.from({ length: 20 }, (_, i) =>
+          store.appendToStream(claim, [event('CalcomUidClaimed', { bookingId: `b${i}` })], { expectedVersion: 'no_stream' }),
+        ),
+      );
+      expect({ won, lost }).toEqual({ won: 1, lost: 19 });
+      const winner = results.findIndex((r) => r.status === 'fulfilled');
+      expect((await store.readStream(claim)).map((e) => e.data)).toEqual([{ bookingId: `b${winner}` }]);
+    });
+
+    it('reads everything once, in one global order, under concurrent writers', async () => {
+      const head = await store.headPosition();
+      const prefix = `order-${randomUUID()}`;
+      const writers = 8;
+      const perWriter = 40;
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < perWriter; i += 1) {
+            await store.appendToStream(`${prefix}-${w}`, [event('Written', { w, i })], { expectedVersion: i });
+          }
+        }),
+      );
+      const seen = await readAllAfter(store, head, (e) => e.streamId.startsWith(prefix));
+      expect(seen).toHaveLength(writers * perWriter);
+      expect(new Set(seen.map((e) => e.id)).size).toBe(writers * perWriter);
+      for (let k = 1; k < seen.length; k += 1) expect(seen[k - 1]!.position < seen[k]!.position).toBe(true);
+      for (let w = 0; w < writers; w += 1) {
+        const own = seen.filter((e) => e.streamId === `${prefix}-${w}`).map((e) => (e.data as { i: number }).i);
+        expect(own).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+      }
+    });
+
+    it('resumes a subscription from a checkpoint without loss or repetition', async () => {
+      const id = stream('subscription');
+      const mine = (e: StoredEvent) => e.streamId === id;
+      const head = await store.headPosition();
+      const collect = (after: string | undefined, count: number) =>
+        new Promise<StoredEvent[]>((resolve, reject) => {
+          const got: StoredEvent[] = [];
+          const subscription = store.subscribe({
+            after,
+            pollIntervalMs: 20,
+            onEvent: async (e) => {
+              if (!mine(e) || got.length >= count) return;
+              got.push(e);
+              if (got.length === count) void subscription.stop().then(() => resolve(got), reject);
+            },
+            onError: reject,
+          });
+        });
+
+      const firstRead = collect(head, 5);
+      for (let i = 0; i < 5; i += 1) await store.appendToStream(id, [event('Tick', { i })], { expectedVersion: i });
+      const first = await firstRead;
+      const checkpoint = first[first.length - 1]!.position;
+
+      for (let i = 5; i < 10; i += 1) await store.appendToStream(id, [event('Tick', { i })], { expectedVersion: i });
+      const second = await collect(checkpoint, 5);
+      expect([...first, ...second].map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    });
+
+    it('stores and reads a stream of 10,000 events', async () => {
+      const id = stream('large');
+      for (let batch = 0; batch < 20; batch += 1) {
+        const events = Array.from({ length: 500 }, (_, i) => event('Bulk', { i: batch * 500 + i }));
+        await store.appendToStream(id, events, { expectedVersion: batch * 500 });
+      }
+      const all = await store.readStream(id);
+      expect(all).toHaveLength(10_000);
+      expect(all.every((e, i) => e.streamVersion === i + 1 && (e.data as { i: number }).i === i)).toBe(true);
+      const tail = await store.readStream(id, { fromVersion: 9_991 });
+      expect(tail.map((e) => e.streamVersion)).toEqual(Array.from({ length: 10 }, (_, i) => 9_991 + i));
+    });
+  });
+};
