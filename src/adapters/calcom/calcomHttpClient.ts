@@ -12,10 +12,8 @@ import type {
 import { dataOf, isSuccess, notSuccessful, unreachableFrom, unreadableSuccess } from './interpretAnswer';
 import { mapBooking, mapSlots } from './mapBooking';
 import { DEFAULT_BREAKER, DEFAULT_RETRY, createPolicies, type BreakerOptions, type RetryOptions } from './resilience';
+import { cancelBookingRequest, createBookingRequest, getBookingRequest, getSlotsRequest } from './requests';
 import { sendAttempt, type HttpAnswer } from './sendAttempt';
-
-const BOOKINGS_API_VERSION = '2024-08-13';
-const SLOTS_API_VERSION = '2024-09-04';
 
 export type CalcomOperation = 'create' | 'get' | 'slots' | 'cancel';
 
@@ -95,19 +93,9 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
     }
   }
 
-  const bookingPath = (uid: string): string => `/bookings/${encodeURIComponent(uid)}`;
-
   return {
     createBooking(input: CreateBookingInput): Promise<CreateBookingResult> {
-      const { name, timeZone, email, phoneNumber, language } = input.attendee;
-      const attendee = { name, timeZone, ...(email !== undefined && { email }), ...(phoneNumber !== undefined && { phoneNumber }), ...(language !== undefined && { language }) };
-      const request: AxiosRequestConfig = {
-        method: 'POST',
-        url: '/bookings',
-        headers: { 'cal-api-version': BOOKINGS_API_VERSION, 'Content-Type': 'application/json' },
-        data: { start: input.start, eventTypeId: input.eventTypeId, attendee, metadata: input.metadata },
-      };
-      return call('create', policies.writeRetry, request, (answer, latencyMs) => {
+      return call('create', policies.writeRetry, createBookingRequest(input), (answer, latencyMs) => {
         if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
         const booking = mapBooking(dataOf(answer.body));
         if (!booking) return unreadableSuccess(answer, 'booking', latencyMs);
@@ -116,8 +104,7 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
     },
 
     getBooking(uid: string): Promise<GetBookingResult> {
-      const request: AxiosRequestConfig = { method: 'GET', url: bookingPath(uid), headers: { 'cal-api-version': BOOKINGS_API_VERSION } };
-      return call('get', policies.readRetry, request, (answer, latencyMs) => {
+      return call('get', policies.readRetry, getBookingRequest(uid), (answer, latencyMs) => {
         if (answer.status === 404) return { outcome: 'not_found', latencyMs };
         if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
         const booking = mapBooking(dataOf(answer.body));
@@ -126,13 +113,7 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
     },
 
     getSlots(input): Promise<GetSlotsResult> {
-      const request: AxiosRequestConfig = {
-        method: 'GET',
-        url: '/slots',
-        headers: { 'cal-api-version': SLOTS_API_VERSION },
-        params: { eventTypeId: input.eventTypeId, start: input.start, end: input.end, timeZone: input.timeZone },
-      };
-      return call('slots', policies.readRetry, request, (answer, latencyMs) => {
+      return call('slots', policies.readRetry, getSlotsRequest(input), (answer, latencyMs) => {
         if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
         const slots = mapSlots(dataOf(answer.body));
         return slots ? { outcome: 'ok', slots, latencyMs } : unreadableSuccess(answer, 'slot list', latencyMs);
@@ -140,14 +121,8 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
     },
 
     cancelBooking(uid: string, reason: string): Promise<CancelBookingResult> {
-      const request: AxiosRequestConfig = {
-        method: 'POST',
-        url: `${bookingPath(uid)}/cancel`,
-        headers: { 'cal-api-version': BOOKINGS_API_VERSION, 'Content-Type': 'application/json' },
-        data: { cancellationReason: reason },
-      };
       // Write policy (429 / ECONNREFUSED only); see CalcomPolicies.writeRetry for why.
-      return call('cancel', policies.writeRetry, request, (answer, latencyMs) =>
+      return call('cancel', policies.writeRetry, cancelBookingRequest(uid, reason), (answer, latencyMs) =>
         isSuccess(answer.status) ? { outcome: 'cancelled', latencyMs } : notSuccessful(answer, latencyMs),
       );
     },

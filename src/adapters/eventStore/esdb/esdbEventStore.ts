@@ -1,4 +1,6 @@
 import {
+  BACKWARDS,
+  END,
   EventStoreDBClient,
   FORWARDS,
   START,
@@ -18,6 +20,7 @@ import { decodeEsdbPosition, encodeEsdbPosition } from './positions';
 import { esdbSubscription } from './subscription';
 
 const DEFAULT_READ_ALL_COUNT = 1000;
+const HEAD_PAGE_SIZE = 100;
 
 const isStreamNotFound = (error: unknown): boolean =>
   error instanceof StreamNotFoundError ||
@@ -94,6 +97,29 @@ export const createEsdbEventStore = (connectionString: string, _options: { pollI
     return events;
   };
 
+  /** Walks `$all` backwards past the server's own events (`$stats-…`, `$metadata`, …) to the newest event of ours. */
+  const headPosition: EventStore['headPosition'] = async () => {
+    let from: ReadPosition = END;
+    let boundary: string | undefined;
+    for (;;) {
+      let head: string | undefined;
+      let lastPosition: string | undefined;
+      const seen = await drain(client.readAll({ fromPosition: from, maxCount: HEAD_PAGE_SIZE, direction: BACKWARDS }), (resolved) => {
+        const event = toStoredEvent(resolved);
+        if (!event) return;
+        lastPosition = event.position;
+        if (boundary !== undefined && event.position >= boundary) return;
+        if (isSystemEvent(event)) return;
+        head = event.position;
+        return false;
+      });
+      if (head !== undefined) return head;
+      if (seen < HEAD_PAGE_SIZE || lastPosition === undefined || lastPosition === boundary) return undefined;
+      boundary = lastPosition;
+      from = decodeEsdbPosition(lastPosition);
+    }
+  };
+
   return {
     name: 'eventstoredb',
 
@@ -121,6 +147,7 @@ export const createEsdbEventStore = (connectionString: string, _options: { pollI
 
     readStream,
     readAll,
+    headPosition,
 
     subscribe: (options) => {
       const subscription = esdbSubscription(client, options);

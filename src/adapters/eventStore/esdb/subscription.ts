@@ -37,14 +37,15 @@ export const esdbSubscription = (client: EventStoreDBClient, options: SubscribeO
   const loop = (async () => {
     let backoffMs = INITIAL_BACKOFF_MS;
     while (!stopped) {
-      const subscription = client.subscribeToAll({
-        fromPosition: position ? decodeEsdbPosition(position) : START,
-        filter: excludeSystemEvents(),
-      });
-      // Errors still reach the iterator; this only keeps a late error after unsubscribe from going unhandled.
-      subscription.on('error', () => undefined);
-      current = subscription;
+      let subscription: AllStreamSubscription | undefined;
       try {
+        subscription = client.subscribeToAll({
+          fromPosition: position ? decodeEsdbPosition(position) : START,
+          filter: excludeSystemEvents(),
+        });
+        // Errors still reach the iterator; this only keeps a late error after unsubscribe from going unhandled.
+        subscription.on('error', () => undefined);
+        current = subscription;
         for await (const resolved of subscription) {
           if (stopped) break;
           const event = toStoredEvent(resolved);

@@ -1,0 +1,84 @@
+import type { Attendee, BookingEvent, DuplicateReason } from './events';
+
+export type BookingStatus =
+  | 'none'
+  | 'requested'
+  | 'awaiting_webhook'
+  | 'awaiting_host'
+  | 'confirmed'
+  | 'duplicate'
+  | 'slot_unavailable'
+  | 'failed'
+  | 'unconfirmed'
+  | 'cancelled'
+  | 'rejected';
+
+export interface Booking {
+  status: BookingStatus;
+  bookingId?: string;
+  callId?: string;
+  eventTypeId?: number;
+  slotStart?: string;
+  requestedAt?: string;
+  attendee?: Attendee;
+  language: 'de' | 'en';
+  /** The Cal.com uid verified as this booking's own. */
+  uid?: string;
+  calcomBookingId?: number;
+  duplicate?: { reasons: DuplicateReason[]; conflictingUid: string; ownerBookingId?: string };
+  confirmedAt?: string;
+  failure?: { reason: string; message: string };
+  /** Webhook deliveries already applied, so a redelivery changes nothing. */
+  deliveries: string[];
+}
+
+export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [] });
+
+/** Statuses from which nothing but a cancellation or a late proof changes the outcome. */
+export const isSettled = (status: BookingStatus): boolean =>
+  ['confirmed', 'duplicate', 'slot_unavailable', 'cancelled', 'rejected'].includes(status);
+
+const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];
+
+export const evolve = (state: Booking, event: BookingEvent): Booking => {
+  switch (event.type) {
+    case 'BookingRequested': {
+      const { bookingId, callId, eventTypeId, slotStart, attendee, language, occurredAt } = event.data;
+      return { ...state, status: 'requested', bookingId, callId, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt };
+    }
+    case 'CalcomResponded':
+      return state;
+    case 'CalcomBookingAccepted': {
+      const status = event.data.status === 'pending' ? 'awaiting_host' : 'awaiting_webhook';
+      return { ...state, status: state.status === 'confirmed' ? 'confirmed' : status, uid: event.data.uid, calcomBookingId: event.data.calcomBookingId };
+    }
+    case 'DuplicateDetected': {
+      const { reasons, conflicting } = event.data;
+      return { ...state, status: 'duplicate', duplicate: { reasons, conflictingUid: conflicting.uid, ownerBookingId: conflicting.ownerBookingId } };
+    }
+    case 'SlotUnavailable':
+      return { ...state, status: 'slot_unavailable' };
+    case 'CalcomRequestFailed':
+      return { ...state, status: 'failed', failure: { reason: event.data.reason, message: event.data.message } };
+    case 'BookingConfirmedByWebhook': {
+      const status = state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'confirmed';
+      return { ...state, status, uid: event.data.uid, confirmedAt: event.data.occurredAt, deliveries: seen(state, event.data.deliveryId) };
+    }
+    case 'WebhookMismatchRecorded':
+      return { ...state, deliveries: seen(state, event.data.deliveryId) };
+    case 'HostConfirmationRequested':
+      return { ...state, status: state.status === 'confirmed' ? 'confirmed' : 'awaiting_host', uid: event.data.uid, deliveries: seen(state, event.data.deliveryId) };
+    case 'BookingCancelled':
+      return { ...state, status: 'cancelled', deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
+    case 'BookingRejected':
+      return { ...state, status: 'rejected', deliveries: seen(state, event.data.deliveryId) };
+    case 'BookingRescheduled':
+      return { ...state, uid: event.data.uid, slotStart: event.data.slotStart, deliveries: seen(state, event.data.deliveryId) };
+    case 'CalcomBookingLookedUp':
+      return state;
+    case 'BookingMarkedUnconfirmed':
+      return { ...state, status: 'unconfirmed' };
+  }
+};
+
+export const foldBooking = (events: BookingEvent[]): Booking => events.reduce(evolve, initialState());

@@ -1,0 +1,78 @@
+import type { Attendee } from './events';
+
+/** `now` is passed in so the decider stays pure and replayable. */
+export type BookingCommand =
+  | {
+      type: 'RequestBooking';
+      data: {
+        bookingId: string;
+        callId: string;
+        eventTypeId: number;
+        slotStart: string;
+        timeZone: string;
+        service?: string;
+        language: 'de' | 'en';
+        attendee: Attendee;
+        now: string;
+      };
+    }
+  | {
+      type: 'RecordCalcomAnswer';
+      data: {
+        answer: CalcomAnswer;
+        /** Who holds the `calcom-uid-<uid>` claim, if anyone (read or won just before). */
+        uidOwner?: string;
+        now: string;
+      };
+    }
+  | {
+      type: 'RecordCalcomFailure';
+      data: { reason: CalcomFailureReason; httpStatus?: number; message: string; latencyMs: number; now: string };
+    }
+  | { type: 'RecordWebhook'; data: { delivery: WebhookDelivery; now: string } }
+  | { type: 'RecordAgentCancellation'; data: { reason?: string; now: string } }
+  | {
+      type: 'Reconcile';
+      data: { lookup: ReconcileLookup; windowMs: number; now: string };
+    };
+
+export type CalcomFailureReason = 'timeout' | 'network' | 'server_error' | 'rate_limited' | 'circuit_open' | 'rejected';
+
+export interface CalcomAnswer {
+  httpStatus: number;
+  uid: string;
+  calcomBookingId: number;
+  status: string;
+  start: string;
+  createdAt?: string;
+  metadata: Record<string, string>;
+  attendees: Attendee[];
+  latencyMs: number;
+}
+
+export type WebhookTrigger = 'BOOKING_CREATED' | 'BOOKING_REQUESTED' | 'BOOKING_CANCELLED' | 'BOOKING_REJECTED' | 'BOOKING_RESCHEDULED';
+
+export interface WebhookDelivery {
+  deliveryId: string;
+  triggerEvent: WebhookTrigger;
+  uid: string;
+  /** BOOKING_RESCHEDULED: the old uid. */
+  rescheduleUid?: string;
+  calcomBookingId?: number;
+  startTime?: string;
+  metadata: Record<string, string>;
+  reason?: string;
+  /** The webhook's own `createdAt`: when Cal.com generated it. */
+  createdAt: string;
+}
+
+export type ReconcileLookup =
+  | { outcome: 'found'; calcomStatus: string; metadataCallId?: string }
+  | { outcome: 'not_found' | 'not_looked_up' | 'unreachable' };
+
+export class BookingRuleViolation extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BookingRuleViolation';
+  }
+}

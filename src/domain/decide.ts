@@ -1,0 +1,81 @@
+import { isSettled, type Booking } from './booking';
+import { isSlotUnavailable } from './classifyRejection';
+import { BookingRuleViolation, type BookingCommand } from './commands';
+import type { BookingEvent } from './events';
+import { decideWebhook } from './decideWebhook';
+import { factsOf } from './facts';
+import { duplicateReasonsFor } from './verifyCalcomAnswer';
+
+type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
+
+const requestBooking = (c: Command<'RequestBooking'>, state: Booking): BookingEvent[] => {
+  if (state.status !== 'none') return []; // a retried function call: the first request stands
+  const { now, ...request } = c;
+  return [{ type: 'BookingRequested', data: { ...request, occurredAt: now } }];
+};
+
+const recordCalcomAnswer = ({ answer, uidOwner, now }: Command<'RecordCalcomAnswer'>, state: Booking): BookingEvent[] => {
+  if (state.status !== 'requested') return []; // the answer was already recorded
+  const facts = factsOf(state, now);
+  const responded: BookingEvent = { type: 'CalcomResponded', data: { ...facts, ...answer } };
+  const reasons = duplicateReasonsFor(state, answer, uidOwner);
+  if (reasons.length > 0) {
+    const conflicting = {
+      uid: answer.uid,
+      calcomBookingId: answer.calcomBookingId,
+      createdAt: answer.createdAt,
+      metadataCallId: answer.metadata.call_id,
+      metadataBookingRef: answer.metadata.booking_ref,
+      ownerBookingId: uidOwner !== state.bookingId ? uidOwner : undefined,
+    };
+    return [responded, { type: 'DuplicateDetected', data: { ...facts, reasons, conflicting } }];
+  }
+  const accepted = { ...facts, uid: answer.uid, calcomBookingId: answer.calcomBookingId, status: answer.status };
+  return [responded, { type: 'CalcomBookingAccepted', data: accepted }];
+};
+
+const recordCalcomFailure = (c: Command<'RecordCalcomFailure'>, state: Booking): BookingEvent[] => {
+  if (state.status !== 'requested') return [];
+  const facts = factsOf(state, c.now);
+  if (c.reason === 'rejected' && c.httpStatus !== undefined && isSlotUnavailable(c.httpStatus, c.message)) {
+    return [{ type: 'SlotUnavailable', data: { ...facts, httpStatus: c.httpStatus, message: c.message } }];
+  }
+  const { now: _now, ...failure } = c;
+  return [{ type: 'CalcomRequestFailed', data: { ...facts, ...failure } }];
+};
+
+const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
+  if (state.status === 'cancelled') return [];
+  if (!state.uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
+  return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
+};
+
+const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booking): BookingEvent[] => {
+  if (isSettled(state.status) || state.status === 'awaiting_host' || state.status === 'unconfirmed' || state.status === 'none') return [];
+  const waitedMs = Date.parse(now) - Date.parse(state.requestedAt ?? now);
+  if (waitedMs < windowMs) return [];
+  const facts = factsOf(state, now);
+  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
+  return [
+    { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found } },
+    { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } },
+  ];
+};
+
+/** The Booking decider: what the command means, as new facts, given everything we know. */
+export const decide = (command: BookingCommand, state: Booking): BookingEvent[] => {
+  switch (command.type) {
+    case 'RequestBooking':
+      return requestBooking(command.data, state);
+    case 'RecordCalcomAnswer':
+      return recordCalcomAnswer(command.data, state);
+    case 'RecordCalcomFailure':
+      return recordCalcomFailure(command.data, state);
+    case 'RecordWebhook':
+      return decideWebhook(command.data, state);
+    case 'RecordAgentCancellation':
+      return recordAgentCancellation(command.data, state);
+    case 'Reconcile':
+      return reconcile(command.data, state);
+  }
+};

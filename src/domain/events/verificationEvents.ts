@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { bookingFacts, duplicateReasons } from './common';
+
+/** Cal.com's answer was verified as this booking's own; now we wait for the webhook to prove it. */
+export const CalcomBookingAccepted = z.object({
+  type: z.literal('CalcomBookingAccepted'),
+  data: z.object({
+    ...bookingFacts,
+    uid: z.string(),
+    calcomBookingId: z.number(),
+    /** Cal.com's status: `accepted`, or `pending` when the host must confirm. */
+    status: z.string(),
+  }),
+});
+
+/** Cal.com's answer belongs to another booking: this booking was not made. */
+export const DuplicateDetected = z.object({
+  type: z.literal('DuplicateDetected'),
+  data: z.object({
+    ...bookingFacts,
+    reasons: z.array(z.enum(duplicateReasons)).min(1),
+    conflicting: z.object({
+      uid: z.string(),
+      calcomBookingId: z.number().optional(),
+      createdAt: z.string().optional(),
+      metadataCallId: z.string().optional(),
+      metadataBookingRef: z.string().optional(),
+      ownerBookingId: z.string().optional(),
+    }),
+  }),
+});
+
+/** The first booking to claim a Cal.com uid owns it (stream `calcom-uid-<uid>`). */
+export const CalcomUidClaimed = z.object({
+  type: z.literal('CalcomUidClaimed'),
+  data: z.object({ ...bookingFacts, uid: z.string() }),
+});

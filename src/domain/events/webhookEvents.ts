@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { bookingFacts, isoInstant, webhookMismatchReasons } from './common';
+
+const fromDelivery = { ...bookingFacts, uid: z.string(), deliveryId: z.string() };
+
+/** A BOOKING_CREATED webhook with this booking's call id and uid (or booking_ref) arrived: it is booked. */
+export const BookingConfirmedByWebhook = z.object({
+  type: z.literal('BookingConfirmedByWebhook'),
+  data: z.object({ ...fromDelivery, calcomBookingId: z.number().optional() }),
+});
+
+/** A webhook reached this booking but did not prove it: nothing was confirmed. */
+export const WebhookMismatchRecorded = z.object({
+  type: z.literal('WebhookMismatchRecorded'),
+  data: z.object({
+    ...fromDelivery,
+    triggerEvent: z.string(),
+    reasons: z.array(z.enum(webhookMismatchReasons)).min(1),
+    receivedCallId: z.string().optional(),
+  }),
+});
+
+/** Cal.com created the booking as PENDING (BOOKING_REQUESTED): the host has to confirm it. */
+export const HostConfirmationRequested = z.object({
+  type: z.literal('HostConfirmationRequested'),
+  data: z.object(fromDelivery),
+});
+
+export const BookingCancelled = z.object({
+  type: z.literal('BookingCancelled'),
+  data: z.object({
+    ...bookingFacts,
+    uid: z.string(),
+    source: z.enum(['webhook', 'agent']),
+    reason: z.string().optional(),
+    deliveryId: z.string().optional(),
+  }),
+});
+
+export const BookingRejected = z.object({
+  type: z.literal('BookingRejected'),
+  data: z.object({ ...fromDelivery, reason: z.string().optional() }),
+});
+
+/** Cal.com moved the booking to a new uid and slot (BOOKING_RESCHEDULED; `uid` is the new one). */
+export const BookingRescheduled = z.object({
+  type: z.literal('BookingRescheduled'),
+  data: z.object({ ...fromDelivery, fromUid: z.string(), slotStart: isoInstant }),
+});

@@ -1,0 +1,52 @@
+import { given } from '../support/deciderSpecification';
+import { BOOKING, CALL, REQUESTED_AT, accepted, delivery, requested } from '../support/bookingFixtures';
+
+const windowMs = 15 * 60_000;
+const later = new Date(Date.parse(REQUESTED_AT) + windowMs + 1_000).toISOString();
+const reconcile = (now = later) => ({ type: 'Reconcile' as const, data: { lookup: { outcome: 'found' as const, calcomStatus: 'accepted', metadataCallId: CALL }, windowMs, now } });
+
+describe('Reconcile', () => {
+  it('given a booking still awaiting its webhook after the window, then it records the lookup and marks it unconfirmed', () => {
+    given([requested(), accepted()])
+      .when(reconcile())
+      .then([
+        { type: 'CalcomBookingLookedUp', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: delivery().uid, outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL } },
+        { type: 'BookingMarkedUnconfirmed', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, previousStatus: 'awaiting_webhook', waitedMs: windowMs + 1_000 } },
+      ]);
+  });
+
+  it('never confirms, even when Cal.com says the booking is accepted', () => {
+    given([requested(), accepted()]).when(reconcile()).thenState({ status: 'unconfirmed' });
+  });
+
+  it('waits until the window has passed', () => {
+    given([requested(), accepted()]).when(reconcile(new Date(Date.parse(REQUESTED_AT) + 60_000).toISOString())).thenNothingHappens();
+  });
+
+  it('leaves a confirmed booking alone', () => {
+    given([requested(), accepted(), { type: 'BookingConfirmedByWebhook', data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, uid: 'u', deliveryId: 'd' } }])
+      .when(reconcile())
+      .thenNothingHappens();
+  });
+
+  it('settles a request whose Cal.com answer was never recorded (crash) as unconfirmed', () => {
+    given([requested()]).when({ type: 'Reconcile', data: { lookup: { outcome: 'not_looked_up' }, windowMs, now: later } }).thenState({ status: 'unconfirmed' });
+  });
+
+  it('lets a late matching webhook confirm an unconfirmed booking: only the webhook confirms', () => {
+    const marked = given([requested(), accepted()]).when(reconcile()).events();
+    given([requested(), accepted(), ...marked]).when({ type: 'RecordWebhook', data: { delivery: delivery(), now: later } }).thenState({ status: 'confirmed' });
+  });
+});
+
+describe('RecordAgentCancellation', () => {
+  it('given an accepted booking, when the agent cancels it, then it is cancelled', () => {
+    given([requested(), accepted()])
+      .when({ type: 'RecordAgentCancellation', data: { reason: 'caller asked', now: later } })
+      .then([{ type: 'BookingCancelled', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: delivery().uid, source: 'agent', reason: 'caller asked' } }]);
+  });
+
+  it('refuses to cancel a booking Cal.com never accepted', () => {
+    given([requested()]).when({ type: 'RecordAgentCancellation', data: { now: later } }).thenThrows(/Only a booking Cal.com accepted/);
+  });
+});
