@@ -67,6 +67,8 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
     let attempts = 0;
     let result: R | CalcomUnreachable;
     try {
+      // Retry outside, breaker inside: every attempt feeds the shared breaker, and once it opens
+      // the remaining retries stop at once (BrokenCircuitError is not a retryable failure).
       const answer = await retryPolicy.execute(() =>
         policies.breaker.execute(() => {
           attempts += 1;
@@ -81,10 +83,11 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
     return result;
   }
 
-  function report(operation: CalcomOperation, result: Timed & { reason?: string; httpStatus?: number }, attempts: number): void {
+  type Reported = Timed & { reason?: CalcomUnreachable['reason']; httpStatus?: number };
+  function report(operation: CalcomOperation, result: Reported, attempts: number): void {
     if (!options.onCall) return;
     const info: CalcomCallInfo = { operation, outcome: result.outcome, latencyMs: result.latencyMs, attempts };
-    if (result.reason !== undefined) info.reason = result.reason as CalcomUnreachable['reason'];
+    if (result.reason !== undefined) info.reason = result.reason;
     if (result.httpStatus !== undefined) info.httpStatus = result.httpStatus;
     try {
       options.onCall(info);

@@ -33,7 +33,7 @@ export function isHealthFailure(error: Error): boolean {
 
 /** Reads are idempotent: any transport failure may be retried. */
 export function isRetryableRead(error: Error): boolean {
-  return error instanceof CalcomTransportError && error.kind !== 'rate_limited';
+  return error instanceof CalcomTransportError;
 }
 
 /**

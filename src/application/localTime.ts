@@ -1,0 +1,13 @@
+import { DateTime } from 'luxon';
+
+/** A UTC instant as the caller says it: date and time in the practice's time zone. */
+export const localParts = (utcIso: string, timeZone: string): { date: string; time: string; start: string } => {
+  const local = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(timeZone);
+  return { date: local.toFormat('yyyy-MM-dd'), time: local.toFormat('HH:mm'), start: new Date(utcIso).toISOString() };
+};
+
+/** Start and end (UTC) of the local calendar day `date` (YYYY-MM-DD) in `timeZone`, plus `extraDays`. */
+export const localDayRange = (date: string, timeZone: string, extraDays = 0): { start: string; end: string } => {
+  const start = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
+  return { start: start.toUTC().toISO()!, end: start.plus({ days: extraDays }).endOf('day').toUTC().toISO()! };
+};

@@ -1,0 +1,17 @@
+/** What use cases report to the outside (logs, metrics), without knowing pino or prom-client. */
+export interface Telemetry {
+  /** Structured log; `fields` must never hold caller names, emails or phone numbers. */
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
+  bookingAnswered(status: string): void;
+  duplicateDetected(reasons: readonly string[]): void;
+  webhookDelivery(result: string): void;
+  bookingUnconfirmed(): void;
+}
+
+export const silentTelemetry: Telemetry = {
+  log: () => undefined,
+  bookingAnswered: () => undefined,
+  duplicateDetected: () => undefined,
+  webhookDelivery: () => undefined,
+  bookingUnconfirmed: () => undefined,
+};

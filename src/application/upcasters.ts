@@ -1,0 +1,14 @@
+/**
+ * Stored events are never rewritten. When an event's shape changes it gets a new schema version, and
+ * an upcaster here turns every older version into the current one as it is read.
+ */
+export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
+/** `<type>@<fromVersion>` → function producing version fromVersion + 1. */
+export const upcasters: Record<string, Upcaster> = {};
+
+export const upcast = (type: string, version: number, data: unknown, registry: Record<string, Upcaster> = upcasters): unknown => {
+  let current = data as Record<string, unknown>;
+  for (let v = version; registry[`${type}@${v}`]; v += 1) current = registry[`${type}@${v}`]!(current);
+  return current;
+};

@@ -1,0 +1,59 @@
+import { attendeeIdentity, bookingIdFor } from '../../domain';
+import { answerFor, isAnswerable, type AgentAnswer } from '../agentAnswer';
+import { handleBookingCommand } from '../bookingRepository';
+import type { Language } from '../messages';
+import { waitForBooking } from '../waitForBooking';
+import type { RequestContext, UseCaseDeps } from './deps';
+import { findAlternatives } from './findAlternatives';
+import { submitToCalcom } from './submitToCalcom';
+
+export interface BookAppointmentInput {
+  slotStartUtc: string;
+  name: string;
+  service?: string;
+  email?: string;
+  phone?: string;
+  language?: Language;
+}
+
+/**
+ * Record the intent, post to Cal.com once, let the decider judge the answer, then wait a bounded time
+ * for the webhook. Retries of the same call (same call id, event type, slot) land on the same booking:
+ * they never post again, they wait for and return the same truth.
+ */
+export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookAppointmentInput): Promise<AgentAnswer> => {
+  const { eventTypeId, timeZone, placeholderEmailDomain, confirmationWaitMs, defaultLanguage } = deps.settings;
+  const bookingId = bookingIdFor(ctx.callId, eventTypeId, input.slotStartUtc);
+  const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
+  const attendee = attendeeIdentity({ name: input.name, email: input.email, phone: input.phone }, ctx.callId, placeholderEmailDomain);
+
+  const { appended } = await handleBookingCommand(
+    deps.store,
+    bookingId,
+    {
+      type: 'RequestBooking',
+      data: {
+        bookingId,
+        callId: ctx.callId,
+        eventTypeId,
+        slotStart: new Date(input.slotStartUtc).toISOString(),
+        timeZone,
+        service: input.service,
+        language: input.language ?? defaultLanguage,
+        attendee,
+        now: deps.now().toISOString(),
+      },
+    },
+    causation,
+  );
+  if (appended.length > 0) await submitToCalcom(deps, bookingId, causation);
+  else deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
+
+  const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs);
+  const needsAlternatives = state.status === 'slot_unavailable' || state.status === 'duplicate';
+  const alternatives = needsAlternatives ? await findAlternatives(deps, state.slotStart ?? input.slotStartUtc) : [];
+  const answer = answerFor(state, timeZone, alternatives, input.language ?? state.language);
+  deps.telemetry.bookingAnswered(answer.status);
+  deps.telemetry.log('info', 'book_appointment answered', { bookingId, callId: ctx.callId, status: answer.status, bookingStatus: state.status });
+  return { ...answer, appointment: answer.appointment && { ...answer.appointment, service: input.service } };
+};

@@ -1,0 +1,25 @@
+import { answerFor, type AgentAnswer } from '../agentAnswer';
+import { handleBookingCommand, loadBooking } from '../bookingRepository';
+import { messages } from '../messages';
+import type { RequestContext, UseCaseDeps } from './deps';
+import { bookingIdOf, type BookingLookupInput } from './getBookingStatus';
+
+/** Cancel on Cal.com first; record the cancellation only once Cal.com has done it. */
+export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): Promise<AgentAnswer> => {
+  const bookingId = bookingIdOf(deps, ctx, input);
+  const { state } = await loadBooking(deps.store, bookingId);
+  const language = input.language ?? (state.status === 'none' ? deps.settings.defaultLanguage : state.language);
+  const say = messages[language];
+  if (state.status === 'none') return { success: false, status: 'not_found', message: say.notFound() };
+  if (state.status === 'cancelled') return answerFor(state, deps.settings.timeZone, [], language);
+  if (!state.uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
+
+  const result = await deps.calcom.cancelBooking(state.uid, input.reason ?? 'Cancelled by the caller through the voice agent');
+  if (result.outcome !== 'cancelled') {
+    deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus });
+    return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: state.status, retryable: true };
+  }
+  const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
+  const { state: after } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordAgentCancellation', data: { reason: input.reason, now: deps.now().toISOString() } }, causation);
+  return answerFor(after, deps.settings.timeZone, [], language);
+};

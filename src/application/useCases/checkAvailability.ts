@@ -1,0 +1,32 @@
+import type { AgentAnswer } from '../agentAnswer';
+import { localDayRange, localParts } from '../localTime';
+import { messages, type Language } from '../messages';
+import type { UseCaseDeps } from './deps';
+
+export interface CheckAvailabilityInput {
+  localDate: string;
+  slotStartUtc?: string;
+  language?: Language;
+}
+
+/** Free slots of a day from Cal.com; with a time, whether that slot is free (and what is, if not). */
+export const checkAvailability = async (deps: UseCaseDeps, input: CheckAvailabilityInput): Promise<AgentAnswer> => {
+  const { eventTypeId, timeZone, defaultLanguage } = deps.settings;
+  const say = messages[input.language ?? defaultLanguage];
+  const day = localDayRange(input.localDate, timeZone);
+  const result = await deps.calcom.getSlots({ eventTypeId, start: day.start, end: day.end, timeZone });
+  if (result.outcome !== 'ok') return { success: false, status: 'error', message: say.calendarUnreachable(), retryable: true };
+
+  const now = deps.now().getTime();
+  const free = result.slots.filter((s) => Date.parse(s) > now).map((s) => localParts(s, timeZone));
+  if (!input.slotStartUtc) {
+    return { success: true, status: free.length ? 'available' : 'slot_unavailable', message: say.dayOptions(input.localDate, free.slice(0, 8)), alternatives: free };
+  }
+  const wanted = localParts(input.slotStartUtc, timeZone);
+  if (free.some((s) => s.start === wanted.start)) return { success: true, status: 'available', message: say.available(wanted), appointment: wanted };
+  const nearest = [...free]
+    .sort((a, b) => Math.abs(Date.parse(a.start) - Date.parse(wanted.start)) - Math.abs(Date.parse(b.start) - Date.parse(wanted.start)))
+    .slice(0, 3)
+    .sort((a, b) => a.start.localeCompare(b.start));
+  return { success: true, status: 'slot_unavailable', message: say.slotUnavailable(wanted, nearest), appointment: wanted, alternatives: nearest };
+};

@@ -1,0 +1,108 @@
+/**
+ * Read-model schema, idempotent: safe to run at every start, by several processes at once
+ * (an advisory lock serialises concurrent migrations). Every table here is rebuildable from events.
+ */
+
+/** Where each projection has got to in the event store's global order (committed with its rows). */
+export const projectionCheckpointsSchema = `
+BEGIN;
+SELECT pg_advisory_xact_lock(4242002);
+
+CREATE TABLE IF NOT EXISTS bl_projection_checkpoints (
+  name       text PRIMARY KEY,
+  position   text COLLATE "C",
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+COMMIT;
+`;
+
+/** The status names of a booking (src/domain/booking.ts); 'none' only for a stream without BookingRequested. */
+export const appointmentStatuses = [
+  'none',
+  'requested',
+  'awaiting_webhook',
+  'awaiting_host',
+  'confirmed',
+  'duplicate',
+  'slot_unavailable',
+  'failed',
+  'unconfirmed',
+  'cancelled',
+  'rejected',
+] as const;
+
+export const uidTouchKinds = ['claimed', 'returned', 'confirmed', 'webhook_mismatch', 'host_requested', 'rescheduled'] as const;
+export type UidTouchKind = (typeof uidTouchKinds)[number];
+
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * `bl_appointments`: one row per booking. `calcom_uid` is the uid verified as this booking's own,
+ * and a confirmed uid can belong to one row only (partial unique index: the incident's DB guard).
+ * `bl_uid_touches`: every Cal.com uid a booking touched, and how. `bl_duplicates`: uids touched by
+ * more than one booking.
+ */
+export const appointmentsSchema = `
+BEGIN;
+SELECT pg_advisory_xact_lock(4242002);
+
+CREATE TABLE IF NOT EXISTS bl_projection_checkpoints (
+  name       text PRIMARY KEY,
+  position   text COLLATE "C",
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS bl_appointments (
+  booking_id                 text PRIMARY KEY,
+  call_id                    text,
+  status                     text NOT NULL CHECK (status IN (${sqlList(appointmentStatuses)})),
+  calcom_uid                 text,
+  calcom_booking_id          bigint,
+  event_type_id              bigint,
+  slot_start                 timestamptz,
+  service                    text,
+  requested_at               timestamptz,
+  confirmed_at               timestamptz,
+  duplicate_of_uid           text,
+  duplicate_owner_booking_id text,
+  duplicate_reasons          text[] NOT NULL DEFAULT '{}',
+  failure_reason             text,
+  updated_at                 timestamptz NOT NULL,
+  last_event_position        text COLLATE "C" NOT NULL,
+  last_event_type            text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bl_appointments_call_id ON bl_appointments (call_id);
+CREATE INDEX IF NOT EXISTS bl_appointments_calcom_uid ON bl_appointments (calcom_uid);
+CREATE INDEX IF NOT EXISTS bl_appointments_duplicate_of_uid ON bl_appointments (duplicate_of_uid) WHERE duplicate_of_uid IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS bl_appointments_one_confirmed_uid ON bl_appointments (calcom_uid) WHERE status = 'confirmed';
+
+CREATE TABLE IF NOT EXISTS bl_uid_touches (
+  booking_id  text NOT NULL,
+  calcom_uid  text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN (${sqlList(uidTouchKinds)})),
+  reasons     text[] NOT NULL DEFAULT '{}',
+  call_id     text,
+  recorded_at timestamptz NOT NULL,
+  PRIMARY KEY (booking_id, calcom_uid, kind)
+);
+CREATE INDEX IF NOT EXISTS bl_uid_touches_uid ON bl_uid_touches (calcom_uid);
+
+CREATE OR REPLACE VIEW bl_duplicates AS
+SELECT t.calcom_uid,
+       count(DISTINCT t.booking_id)::int                                            AS booking_count,
+       array_agg(DISTINCT t.booking_id ORDER BY t.booking_id)                       AS booking_ids,
+       coalesce(array_agg(DISTINCT t.call_id ORDER BY t.call_id)
+                  FILTER (WHERE t.call_id IS NOT NULL), '{}')                       AS call_ids,
+       coalesce((SELECT array_agg(DISTINCT r ORDER BY r)
+                   FROM bl_uid_touches r_t, unnest(r_t.reasons) AS r
+                  WHERE r_t.calcom_uid = t.calcom_uid), '{}')                       AS reasons,
+       array_agg(DISTINCT t.kind ORDER BY t.kind)                                   AS kinds,
+       min(t.recorded_at)                                                           AS first_touched_at,
+       max(t.recorded_at)                                                           AS last_touched_at
+  FROM bl_uid_touches t
+ GROUP BY t.calcom_uid
+HAVING count(DISTINCT t.booking_id) > 1;
+
+COMMIT;
+`;
