@@ -24,6 +24,8 @@ export interface AgentAnswer {
   appointment?: { date: string; time: string; start: string; service?: string };
   alternatives?: Array<{ date: string; time: string; start: string }>;
   reasons?: string[];
+  /** invalid_input: what is wrong with the arguments, in English, for the agent's LLM. */
+  problems?: string[];
   retryable?: boolean;
 }
 

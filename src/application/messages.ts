@@ -5,6 +5,11 @@ interface Slot {
   time: string;
 }
 
+/** Problems name the field first, in English (e.g. "date is missing"); the German answer names the field. */
+const GERMAN_FIELDS: Record<string, string> = {
+  date: 'das Datum', time: 'die Uhrzeit', name: 'Ihren Namen', service: 'die gewünschte Leistung', email: 'Ihre E-Mail-Adresse',
+  phone: 'Ihre Telefonnummer', booking_id: 'die Buchungsnummer', reason: 'den Grund', language: 'die Sprache',
+};
 const germanDate = (date: string) => date.split('-').reverse().join('.');
 const list = (items: string[], and: string) =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
@@ -24,7 +29,11 @@ export const messages = {
       `Der Termin am ${germanDate(s.date)} um ${s.time} Uhr konnte für Sie nicht gebucht werden, er ist bereits vergeben.${alternativesDe(alt)}`,
     slotUnavailable: (s: Slot, alt: Slot[]) => `Der Termin am ${germanDate(s.date)} um ${s.time} Uhr ist leider nicht mehr frei.${alternativesDe(alt)}`,
     error: () => 'Entschuldigung, es gab ein technisches Problem bei der Buchung. Der Termin ist nicht gebucht. Bitte versuchen Sie es gleich noch einmal oder rufen Sie uns direkt an.',
-    invalid: (problems: string[]) => `Mir fehlen noch Angaben oder sie sind unklar: ${problems.join('; ')}.`,
+    invalid: (problems: string[]) => {
+      if (problems.some((p) => p.endsWith('in the past'))) return 'Dieser Zeitpunkt liegt in der Vergangenheit. Welcher Termin passt Ihnen stattdessen?';
+      const fields = [...new Set(problems.map((p) => GERMAN_FIELDS[p.split(' ')[0] ?? ''] ?? 'die Angaben'))];
+      return `Bitte nennen Sie mir noch einmal ${list(fields, 'und')}.`;
+    },
     available: (s: Slot) => `Der ${germanDate(s.date)} um ${s.time} Uhr ist frei.`,
     dayOptions: (date: string, alt: Slot[]) =>
       alt.length ? `Am ${germanDate(date)} sind frei: ${list(alt.map((s) => `${s.time} Uhr`), 'und')}.` : `Am ${germanDate(date)} ist leider nichts mehr frei.`,

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../../application/ports/eventStore';
-import { encodePgPosition } from '../positions';
+import { encodePgPosition } from './positions';
 
 export interface EventRow {
   event_id: string;

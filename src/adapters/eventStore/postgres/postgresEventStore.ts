@@ -7,7 +7,7 @@ import {
 } from '../../../application/ports/eventStore';
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
-import { decodePgPosition } from '../positions';
+import { decodePgPosition } from './positions';
 import { eventStoreSchema } from './schema';
 import { eventColumns, toStoredEvent, type EventRow } from './eventRow';
 

@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config';
+import { serve } from './serveCommand';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
+
+export const buildProgram = (): Command => {
+  const program = new Command('booking-ledger')
+    .description('Event-sourced booking ledger between a Retell voice agent and Cal.com')
+    .exitOverride();
+  program.command('serve').description('Start the HTTP service (Retell functions, Cal.com webhooks, read endpoints)').action(serve);
+  return program;
+};
+
+export const main = async (argv: string[]): Promise<void> => {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT.config);
+    }
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(EXIT.failure);
+  }
+};

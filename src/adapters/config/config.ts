@@ -1,0 +1,63 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const optionalSecret = z.string().min(1).optional();
+const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  EVENT_STORE_URL: z
+    .string()
+    .regex(/^(pglite|postgres|postgresql|esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/.+/, 'must start with pglite://, postgres://, esdb:// or kurrentdb://')
+    .default('pglite://./data/ledger'),
+  READ_MODEL_URL: z.string().regex(/^(pglite|postgres|postgresql):\/\/.+/, 'must start with pglite:// or postgres://').optional(),
+  CALCOM_API_URL: z.url().default('https://api.cal.com/v2'),
+  CALCOM_API_KEY: optionalSecret,
+  CALCOM_EVENT_TYPE_ID: z.coerce.number().int().positive().optional(),
+  CALCOM_TIMEOUT_MS: positiveMs(8000),
+  CALCOM_WEBHOOK_SECRET: optionalSecret,
+  RETELL_API_KEY: optionalSecret,
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BOOKING_TIMEZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
+  DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
+  PLACEHOLDER_EMAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain such as calls.example.org').default('calls.booking-ledger.invalid'),
+  CONFIRMATION_WAIT_MS: z.coerce.number().int().min(0).default(4000),
+  RECONCILE_AFTER_MS: positiveMs(15 * 60_000),
+  RECONCILE_INTERVAL_MS: positiveMs(60_000),
+  PROJECTION_LAG_LIMIT_MS: positiveMs(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+const requiredInProduction = ['RETELL_API_KEY', 'CALCOM_WEBHOOK_SECRET', 'CALCOM_API_KEY', 'CALCOM_EVENT_TYPE_ID', 'ADMIN_TOKEN'] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks every setting at once; one error names every bad or missing setting. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(cleaned);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (parsed.success && parsed.data.NODE_ENV === 'production') {
+    for (const key of requiredInProduction) if (parsed.data[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+};
+
+/** Settings a development instance runs without, and what it does instead (logged at start-up). */
+export const developmentGaps = (config: Config): string[] =>
+  [
+    !config.RETELL_API_KEY && 'RETELL_API_KEY unset: Retell function calls are accepted without a signature',
+    !config.CALCOM_WEBHOOK_SECRET && 'CALCOM_WEBHOOK_SECRET unset: Cal.com webhooks are accepted without a signature',
+    !config.ADMIN_TOKEN && 'ADMIN_TOKEN unset: read endpoints are open',
+    !config.CALCOM_EVENT_TYPE_ID && 'CALCOM_EVENT_TYPE_ID unset: booking functions answer with an error until it is set',
+    !config.CALCOM_API_KEY && 'CALCOM_API_KEY unset: Cal.com is called without authentication',
+  ].filter((gap): gap is string => Boolean(gap));

@@ -1,0 +1,43 @@
+import type { EventStore } from '../../application/ports/eventStore';
+import { openSqlDatabase, isSqlUrl } from '../sql/openSqlDatabase';
+import type { SqlDatabase } from '../sql/sqlDatabase';
+import { createEsdbEventStore } from './esdb/esdbEventStore';
+import { createPostgresEventStore } from './postgres/postgresEventStore';
+
+export interface OpenedStores {
+  eventStore: EventStore;
+  /** The read model's database: READ_MODEL_URL, else the event store's own PostgreSQL/PGlite. */
+  readModel: SqlDatabase;
+  close(): Promise<void>;
+}
+
+const ESDB_FALLBACK_READ_MODEL = 'pglite://./data/read-model';
+
+/** Opens the event store named by URL and the read-model database beside it. */
+export const openStores = async (eventStoreUrl: string, readModelUrl?: string): Promise<OpenedStores> => {
+  if (isSqlUrl(eventStoreUrl)) {
+    const eventsDb = await openSqlDatabase(eventStoreUrl);
+    const eventStore = await createPostgresEventStore(eventsDb);
+    const separate = readModelUrl !== undefined && readModelUrl !== eventStoreUrl;
+    const readModel = separate ? await openSqlDatabase(readModelUrl) : eventsDb;
+    return {
+      eventStore,
+      readModel,
+      close: async () => {
+        await eventStore.close();
+        if (separate) await readModel.close();
+        await eventsDb.close();
+      },
+    };
+  }
+  const eventStore = createEsdbEventStore(eventStoreUrl);
+  const readModel = await openSqlDatabase(readModelUrl ?? ESDB_FALLBACK_READ_MODEL);
+  return {
+    eventStore,
+    readModel,
+    close: async () => {
+      await eventStore.close();
+      await readModel.close();
+    },
+  };
+};

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { UseCaseDeps } from '../../application/useCases/deps';
+import type { SqlDatabase } from '../sql/sqlDatabase';
+import type { Config } from '../config/config';
+import type { Metrics } from '../telemetry/metrics';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+/** Everything the HTTP adapter needs, built once by the composition root. */
+export interface HttpContext {
+  config: Config;
+  deps: UseCaseDeps;
+  readModel: SqlDatabase;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+}

@@ -1,0 +1,105 @@
+import type { Field, Language } from './argFields';
+import { collectArgs, optional } from './collectArgs';
+import { dayBoundsUtc } from './wallClock';
+
+/**
+ * Normalises the arguments of our four Retell functions. Dates and times are wall-clock values in
+ * the business's time zone (`timeZone`, IANA) and come back as UTC instants (ISO, `Z`). Every
+ * problem found is reported, as a short English sentence the use case turns into speech.
+ * An unknown time zone is a configuration bug and throws.
+ */
+
+export type ArgsResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+export type { Language };
+
+export interface BookArgs {
+  slotStartUtc: string;
+  localDate: string;
+  localTime: string;
+  name: string;
+  service?: string;
+  email?: string;
+  phone?: string;
+  language?: Language;
+}
+
+export interface AvailabilityArgs {
+  localDate: string;
+  localTime?: string;
+  dayStartUtc: string;
+  /** Exclusive: the start of the next local day. */
+  dayEndUtc: string;
+  slotStartUtc?: string;
+  language?: Language;
+}
+
+export interface BookingLookupArgs {
+  bookingId?: string;
+  slotStartUtc?: string;
+  localDate?: string;
+  localTime?: string;
+  reason?: string;
+  language?: Language;
+}
+
+/** name, date and time are required; a slot at or before `now` (default: the current time) is a problem. */
+export const parseBookArgs = (args: Record<string, unknown>, options: { timeZone: string; now?: Date }): ArgsResult<BookArgs> => {
+  const fields: Field[] = ['date', 'time', 'name', 'service', 'email', 'phone', 'language'];
+  const { values, problems, slot, language } = collectArgs(args, fields, ['name', 'date', 'time'], options.timeZone);
+  const now = options.now ?? new Date();
+  if (slot.slotStartUtc && Date.parse(slot.slotStartUtc) <= now.getTime()) {
+    problems.push(`${slot.date!.text} ${slot.time!.text} is in the past`);
+  }
+  if (problems.length > 0 || !slot.slotStartUtc || values.name === undefined) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      slotStartUtc: slot.slotStartUtc,
+      localDate: slot.date!.text,
+      localTime: slot.time!.text,
+      name: values.name,
+      ...optional('service', values.service),
+      ...optional('email', values.email),
+      ...optional('phone', values.phone),
+      ...optional('language', language),
+    },
+  };
+};
+
+/** date is required, time optional; past days are fine (the use case filters past slots). */
+export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { timeZone: string }): ArgsResult<AvailabilityArgs> => {
+  const { problems, slot, language } = collectArgs(args, ['date', 'time', 'language'], ['date'], options.timeZone);
+  if (problems.length > 0 || !slot.date) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      localDate: slot.date.text,
+      ...optional('localTime', slot.time?.text),
+      ...dayBoundsUtc(slot.date, options.timeZone),
+      ...optional('slotStartUtc', slot.slotStartUtc),
+      ...optional('language', language),
+    },
+  };
+};
+
+/** booking_id, or date and time; both may be given. `reason` is for cancel_appointment. */
+export const parseBookingLookupArgs = (args: Record<string, unknown>, options: { timeZone: string }): ArgsResult<BookingLookupArgs> => {
+  const { values, problems, rejected, slot, language } = collectArgs(args, ['bookingId', 'date', 'time', 'reason', 'language'], [], options.timeZone);
+  if (values.bookingId === undefined && !rejected.has('bookingId') && problems.length === 0) {
+    if (values.date === undefined && values.time === undefined) problems.push('booking_id or date and time are required');
+    else if (values.date === undefined) problems.push('date is missing (give booking_id, or date and time)');
+    else if (values.time === undefined) problems.push('time is missing (give booking_id, or date and time)');
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      ...optional('bookingId', values.bookingId),
+      ...optional('slotStartUtc', slot.slotStartUtc),
+      ...optional('localDate', slot.date?.text),
+      ...optional('localTime', slot.time?.text),
+      ...optional('reason', values.reason),
+      ...optional('language', language),
+    },
+  };
+};

@@ -1,0 +1,40 @@
+import type { AgentAnswer } from '../../../application/agentAnswer';
+import { messages, type Language } from '../../../application/messages';
+import { bookAppointment } from '../../../application/useCases/bookAppointment';
+import { cancelAppointment } from '../../../application/useCases/cancelAppointment';
+import { checkAvailability } from '../../../application/useCases/checkAvailability';
+import type { RequestContext, UseCaseDeps } from '../../../application/useCases/deps';
+import { getBookingStatus } from '../../../application/useCases/getBookingStatus';
+import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs, type ArgsResult } from './bookingArgs';
+import type { FunctionRequest } from './functionRequest';
+
+type Handler = (deps: UseCaseDeps, ctx: RequestContext, args: Record<string, unknown>) => Promise<AgentAnswer>;
+
+const invalid = (language: Language, problems: string[]): AgentAnswer => ({
+  success: false,
+  status: 'invalid_input',
+  message: messages[language].invalid(problems),
+  problems,
+});
+
+/** Parse the arguments; on problems answer `invalid_input` (HTTP 200: the agent asks the caller again). */
+const withArgs =
+  <T extends { language?: Language }>(parse: (args: Record<string, unknown>, deps: UseCaseDeps) => ArgsResult<T>, run: (deps: UseCaseDeps, ctx: RequestContext, value: T) => Promise<AgentAnswer>): Handler =>
+  async (deps, ctx, args) => {
+    const parsed = parse(args, deps);
+    return parsed.ok ? run(deps, ctx, parsed.value) : invalid(deps.settings.defaultLanguage, parsed.problems);
+  };
+
+/** The Retell custom functions this service offers, by name. */
+export const functionHandlers: Record<string, Handler> = {
+  check_availability: withArgs(
+    (args, deps) => parseAvailabilityArgs(args, { timeZone: deps.settings.timeZone }),
+    (deps, _ctx, value) => checkAvailability(deps, value),
+  ),
+  book_appointment: withArgs((args, deps) => parseBookArgs(args, { timeZone: deps.settings.timeZone, now: deps.now() }), bookAppointment),
+  get_booking_status: withArgs((args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone }), getBookingStatus),
+  cancel_appointment: withArgs((args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone }), cancelAppointment),
+};
+
+export const runFunction = (name: string, deps: UseCaseDeps, request: FunctionRequest, requestId: string): Promise<AgentAnswer> =>
+  functionHandlers[name]!(deps, { callId: request.callId, requestId }, request.args);

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Reads a Retell custom-function body (already JSON-parsed) in either of its two shapes:
+ * - wrapped: `{ name, call: { call_id, from_number?, … }, args: { … } }` (Retell's default);
+ * - args-only ("Payload: args only"): the arguments at the root, so `call_id` must be among them.
+ *
+ * A body is wrapped when it has a `call` or `args` object. `name` alone says nothing: in args-only
+ * mode `name` is the caller's name, not the function's. `call_id` never stays in `args`.
+ * When both `call.call_id` and `args.call_id` are present, Retell's `call.call_id` wins (the LLM
+ * writes the args).
+ */
+
+export interface FunctionRequest {
+  /** Function name from a wrapped body; args-only bodies carry none (the route names it). */
+  name?: string;
+  callId: string;
+  fromNumber?: string;
+  args: Record<string, unknown>;
+}
+
+/** The body cannot be read as a function call; the HTTP layer answers 400 with `message`. */
+export class MalformedFunctionRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedFunctionRequest';
+  }
+}
+
+const USAGE = 'send {name, call: {call_id}, args} or args with call_id';
+
+const jsonObject = z.record(z.string(), z.unknown());
+const callId = z.string().trim().min(1).max(256);
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+
+const wrappedBody = z.object({
+  name: optionalText,
+  call: z.object({ call_id: z.unknown().optional(), from_number: optionalText }).loose().optional(),
+  args: jsonObject.optional(),
+});
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isWrapped = (body: Record<string, unknown>): boolean => isObject(body.call) || isObject(body.args);
+
+const withoutCallId = (args: Record<string, unknown>): Record<string, unknown> => {
+  const { call_id: _dropped, ...rest } = args;
+  return rest;
+};
+
+const readCallId = (...candidates: unknown[]): string => {
+  const given = candidates.find((candidate) => candidate !== undefined && candidate !== null);
+  if (given === undefined) throw new MalformedFunctionRequest(`call_id is required: ${USAGE}`);
+  const parsed = callId.safeParse(given);
+  if (!parsed.success) {
+    throw new MalformedFunctionRequest(`call_id must be a non-empty string of at most 256 characters: ${USAGE}`);
+  }
+  return parsed.data;
+};
+
+export const parseFunctionRequest = (body: unknown): FunctionRequest => {
+  const root = jsonObject.safeParse(body);
+  if (!root.success) throw new MalformedFunctionRequest(`the request body must be a JSON object: ${USAGE}`);
+
+  if (!isWrapped(root.data)) {
+    return { callId: readCallId(root.data.call_id), args: withoutCallId(root.data) };
+  }
+
+  const wrapped = wrappedBody.safeParse(root.data);
+  if (!wrapped.success) {
+    const field = wrapped.error.issues[0]?.path[0] === 'call' ? 'call' : 'args';
+    throw new MalformedFunctionRequest(`${field} must be a JSON object: ${USAGE}`);
+  }
+  const { name, call, args = {} } = wrapped.data;
+  return {
+    ...(name !== undefined && { name }),
+    callId: readCallId(call?.call_id, args.call_id),
+    ...(call?.from_number !== undefined && { fromNumber: call.from_number }),
+    args: withoutCallId(args),
+  };
+};

@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { CalcomClient } from '../application/ports/calcom';
+import type { UseCaseDeps } from '../application/useCases/deps';
+import { projectionDefinitions, startProjection, type RunningProjection } from '../projections';
+import { createCalcomHttpClient } from './calcom/calcomHttpClient';
+import { developmentGaps, type Config } from './config/config';
+import { openStores, type OpenedStores } from './eventStore/openEventStore';
+import { createApp } from './http/app';
+import type { HttpContext } from './http/httpContext';
+import { readinessChecks } from './http/readiness';
+import { createLogger } from './telemetry/logger';
+import { createMetrics } from './telemetry/metrics';
+import { createTelemetry } from './telemetry/telemetry';
+
+export interface ServiceOptions {
+  config: Config;
+  logger?: Logger;
+  /** Already opened stores (tests); otherwise opened from the configured URLs. */
+  stores?: OpenedStores;
+  calcom?: CalcomClient;
+  now?: () => Date;
+  /** Extra routes mounted before the 404 handler (e.g. the webhook and read routes). */
+  routes?: (ctx: HttpContext) => Router[];
+}
+
+export interface RunningService {
+  url: string;
+  server: Server;
+  ctx: HttpContext;
+  stores: OpenedStores;
+  projections: RunningProjection[];
+  stop(): Promise<void>;
+}
+
+/** The composition root: stores, Cal.com client, telemetry, use cases, projections, HTTP server. */
+export const startService = async (options: ServiceOptions): Promise<RunningService> => {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  if (config.NODE_ENV !== 'production') for (const gap of developmentGaps(config)) logger.warn(gap);
+  const metrics = createMetrics();
+  const telemetry = createTelemetry(logger, metrics);
+  const stores = options.stores ?? (await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL));
+  for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
+
+  const calcom =
+    options.calcom ??
+    createCalcomHttpClient({
+      baseUrl: config.CALCOM_API_URL,
+      apiKey: config.CALCOM_API_KEY,
+      timeoutMs: config.CALCOM_TIMEOUT_MS,
+      onCall: ({ operation, outcome, reason, latencyMs }) => {
+        metrics.calcomLatency.observe({ operation, outcome }, latencyMs / 1000);
+        if (outcome !== 'answered' && outcome !== 'found' && outcome !== 'ok' && outcome !== 'cancelled') metrics.calcomErrors.inc({ operation, reason: reason ?? outcome });
+      },
+    });
+  const deps: UseCaseDeps = {
+    store: stores.eventStore,
+    calcom,
+    telemetry,
+    now: options.now ?? (() => new Date()),
+    settings: {
+      eventTypeId: config.CALCOM_EVENT_TYPE_ID ?? 0,
+      timeZone: config.BOOKING_TIMEZONE,
+      placeholderEmailDomain: config.PLACEHOLDER_EMAIL_DOMAIN,
+      confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
+      defaultLanguage: config.DEFAULT_LANGUAGE,
+    },
+  };
+  const ctx: HttpContext = { config, deps, readModel: stores.readModel, logger, metrics, readiness: [] };
+  ctx.readiness.push(...readinessChecks(ctx, stores));
+
+  const projections = projectionDefinitions.map((definition) =>
+    startProjection({
+      ...definition,
+      eventStore: stores.eventStore,
+      db: stores.readModel,
+      onError: (error) => logger.error({ projection: definition.name, err: { message: (error as Error).message } }, 'Projection batch failed; retrying'),
+    }),
+  );
+
+  const app = createApp(ctx, options.routes?.(ctx) ?? []);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.PORT, () => resolve(listening)).once('error', reject);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  logger.info({ url, eventStore: stores.eventStore.name }, 'booking-ledger listening');
+
+  return {
+    url,
+    server,
+    ctx,
+    stores,
+    projections,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(projections.map((p) => p.stop()));
+      if (!options.stores) await stores.close();
+    },
+  };
+};

@@ -1,0 +1,25 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one process, on their own registry (tests can create several). */
+export const createMetrics = () => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metric = { registers: [registry] };
+  return {
+    registry,
+    bookingsAnswered: new Counter({ name: 'booking_ledger_bookings_answered_total', help: 'book_appointment answers by status', labelNames: ['status'], ...metric }),
+    duplicatesDetected: new Counter({ name: 'booking_ledger_duplicates_detected_total', help: 'Duplicate Cal.com answers by reason', labelNames: ['reason'], ...metric }),
+    webhookDeliveries: new Counter({ name: 'booking_ledger_webhook_deliveries_total', help: 'Cal.com webhook deliveries by result', labelNames: ['result'], ...metric }),
+    bookingsUnconfirmed: new Counter({ name: 'booking_ledger_bookings_unconfirmed_total', help: 'Bookings marked unconfirmed by the reconciler (alert on increase)', ...metric }),
+    calcomLatency: new Histogram({
+      name: 'booking_ledger_calcom_request_seconds',
+      help: 'Cal.com API latency by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      ...metric,
+    }),
+    calcomErrors: new Counter({ name: 'booking_ledger_calcom_errors_total', help: 'Cal.com calls that did not succeed, by operation and reason', labelNames: ['operation', 'reason'], ...metric }),
+    projectionLag: new Gauge({ name: 'booking_ledger_projection_lag_seconds', help: 'Age of the oldest event a projection has not applied yet (0 when caught up)', labelNames: ['projection'], ...metric }),
+  };
+};
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import type { Telemetry } from '../../application/ports/telemetry';
+import type { Metrics } from './metrics';
+
+export const createTelemetry = (logger: Logger, metrics: Metrics): Telemetry => ({
+  log: (level, message, fields = {}) => logger[level](fields, message),
+  bookingAnswered: (status) => metrics.bookingsAnswered.inc({ status }),
+  duplicateDetected: (reasons) => reasons.forEach((reason) => metrics.duplicatesDetected.inc({ reason })),
+  webhookDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
+  bookingUnconfirmed: () => metrics.bookingsUnconfirmed.inc(),
+});

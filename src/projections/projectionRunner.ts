@@ -1,0 +1,245 @@
+import type { EventStore, StoredEvent } from '../application/ports/eventStore';
+import type { SqlDatabase, SqlExecutor } from '../adapters/sql/sqlDatabase';
+import { projectionCheckpointsSchema } from './schema';
+
+/** Applies one event to the read model inside the batch's transaction. Must be idempotent. */
+export type ProjectionApply = (tx: SqlExecutor, event: StoredEvent) => Promise<void>;
+
+export interface ProjectionBatch {
+  name: string;
+  /** Checkpoint before the batch (undefined = from the start). */
+  from: string | undefined;
+  /** Checkpoint committed with the batch. */
+  to: string;
+  count: number;
+}
+
+export interface ProjectionOptions {
+  name: string;
+  eventStore: EventStore;
+  /** The read-model database: rows and checkpoint are written here, in one transaction per batch. */
+  db: SqlDatabase;
+  apply: ProjectionApply;
+  /** DDL run (idempotently) before the first batch, e.g. `appointmentsSchema`. */
+  schema?: string;
+  batchSize?: number;
+}
+
+export interface StartProjectionOptions extends ProjectionOptions {
+  /** Wait when caught up or when another instance leads (default 250 ms). */
+  pollIntervalMs?: number;
+  /** Longest back-off after repeated errors (default 30 s). */
+  maxBackoffMs?: number;
+  onError?(error: unknown): void;
+  /** After each committed batch. */
+  onBatch?(batch: ProjectionBatch): void;
+}
+
+export interface RunningProjection {
+  stop(): Promise<void>;
+  /** The last checkpoint this instance saw or committed. */
+  position(): string | undefined;
+}
+
+type Round =
+  | { kind: 'applied'; batch: ProjectionBatch }
+  | { kind: 'caught_up'; position: string | undefined }
+  | { kind: 'not_leader'; position: string | undefined }
+  | { kind: 'moved'; position: string | undefined };
+
+const leaderLockKey = (name: string) => `bl-projection:${name}`;
+
+export const readCheckpoint = async (db: SqlExecutor, name: string): Promise<string | undefined> => {
+  const { rows } = await db.query<{ position: string | null }>('SELECT position FROM bl_projection_checkpoints WHERE name = $1', [name]);
+  return rows[0]?.position ?? undefined;
+};
+
+const ensureSchema = async (db: SqlDatabase, schema?: string) => {
+  await db.exec(projectionCheckpointsSchema);
+  if (schema) await db.exec(schema);
+};
+
+/**
+ * One round: read the next batch after the stored checkpoint (outside any transaction, so the event
+ * store may share the connection, as PGlite does), then in ONE transaction: become leader
+ * (`pg_try_advisory_xact_lock`), re-read the checkpoint `FOR UPDATE`, apply the batch, move the
+ * checkpoint. Rows and checkpoint commit together or not at all.
+ */
+const runRound = async (options: ProjectionOptions): Promise<Round> => {
+  const { name, eventStore, db, apply, batchSize = 500 } = options;
+  const from = await readCheckpoint(db, name);
+  const events = await eventStore.readAll({ after: from, maxCount: batchSize });
+  if (events.length === 0) return { kind: 'caught_up', position: from };
+  const to = events[events.length - 1]!.position;
+
+  return db.transaction(async (tx): Promise<Round> => {
+    const { rows: lock } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [leaderLockKey(name)]);
+    if (!lock[0]?.locked) return { kind: 'not_leader', position: from };
+    const { rows } = await tx.query<{ position: string | null }>(
+      'SELECT position FROM bl_projection_checkpoints WHERE name = $1 FOR UPDATE',
+      [name],
+    );
+    const current = rows[0]?.position ?? undefined;
+    // Another instance committed this batch between our read and our lock: read again.
+    if (current !== from) return { kind: 'moved', position: current };
+    for (const event of events) await apply(tx, event);
+    await tx.query(
+      `INSERT INTO bl_projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+      [name, to],
+    );
+    return { kind: 'applied', batch: { name, from, to, count: events.length } };
+  });
+};
+
+interface Sleeper {
+  sleep(ms: number): Promise<void>;
+  wake(): void;
+}
+
+const sleeper = (): Sleeper => {
+  let wake: (() => void) | undefined;
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      }),
+    wake: () => wake?.(),
+  };
+};
+
+/**
+ * Runs a projection until stopped: one leader per projection name across all processes (advisory
+ * lock taken in every batch transaction; followers skip the round and wait). Errors (a database
+ * restart, a failing `apply`) are reported to `onError`; the runner backs off and retries the batch.
+ */
+export const startProjection = (options: StartProjectionOptions): RunningProjection => {
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  let stopped = false;
+  let position: string | undefined;
+  const pause = sleeper();
+
+  const loop = (async () => {
+    let schemaReady = false;
+    let failures = 0;
+    while (!stopped) {
+      try {
+        if (!schemaReady) {
+          await ensureSchema(options.db, options.schema);
+          schemaReady = true;
+        }
+        const round = await runRound(options);
+        failures = 0;
+        if (round.kind === 'applied') {
+          position = round.batch.to;
+          options.onBatch?.(round.batch);
+          continue;
+        }
+        position = round.position;
+        if (round.kind === 'moved') continue;
+        await pause.sleep(pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        options.onError?.(error);
+        if (!stopped) await pause.sleep(Math.min(pollIntervalMs * 2 ** failures, maxBackoffMs));
+      }
+    }
+  })();
+
+  return {
+    stop: async () => {
+      stopped = true;
+      pause.wake();
+      await loop;
+    },
+    position: () => position,
+  };
+};
+
+export interface RunToEndOptions extends ProjectionOptions {
+  /** While another instance leads, how often to look whether it reached the head (default 100 ms). */
+  pollIntervalMs?: number;
+  onBatch?(batch: ProjectionBatch): void;
+}
+
+/**
+ * Catches the projection up to the event store's head as it is now and returns how many events
+ * this call applied. Errors propagate. When another instance leads, waits for it to reach the head.
+ */
+export const runProjectionToEnd = async (options: RunToEndOptions): Promise<number> => {
+  await ensureSchema(options.db, options.schema);
+  const head = await options.eventStore.headPosition();
+  let applied = 0;
+  for (;;) {
+    const round = await runRound(options);
+    if (round.kind === 'applied') {
+      applied += round.batch.count;
+      options.onBatch?.(round.batch);
+      if (head !== undefined && round.batch.to >= head) return applied;
+      continue;
+    }
+    if (round.kind === 'caught_up') return applied;
+    if (head === undefined || (round.position !== undefined && round.position >= head)) return applied;
+    if (round.kind === 'not_leader') await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 100));
+  }
+};
+
+const safeTable = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid table name "${name}"`);
+  return name;
+};
+
+export interface RebuildOptions extends ProjectionOptions {
+  /** The projection's tables, emptied before replaying every event. */
+  truncate: string[];
+  onProgress?(done: number, total?: number): void;
+}
+
+/**
+ * Rebuilds a projection from the first event: one transaction empties its tables and deletes its
+ * checkpoint (under the projection's leader lock, waiting for a running batch to finish), then the
+ * projection catches up to the head. Returns the number of events applied.
+ */
+export const rebuildProjection = async (options: RebuildOptions): Promise<number> => {
+  const { name, db, truncate } = options;
+  await ensureSchema(db, options.schema);
+  const tables = truncate.map(safeTable);
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [leaderLockKey(name)]);
+    if (tables.length > 0) await tx.query(`TRUNCATE ${tables.join(', ')}`);
+    await tx.query('DELETE FROM bl_projection_checkpoints WHERE name = $1', [name]);
+  });
+  let done = 0;
+  options.onProgress?.(0);
+  const applied = await runProjectionToEnd({
+    ...options,
+    onBatch: (batch) => {
+      done += batch.count;
+      options.onProgress?.(done);
+    },
+  });
+  return applied;
+};
+
+export interface ProjectionLag {
+  checkpoint: string | undefined;
+  head: string | undefined;
+  behind: boolean;
+}
+
+/** How far a projection trails the event store. */
+export const projectionLag = async (db: SqlDatabase, eventStore: EventStore, name: string): Promise<ProjectionLag> => {
+  const noTableYet = (error: unknown) => {
+    if ((error as { code?: string }).code === '42P01') return undefined; // undefined_table: never ran
+    throw error;
+  };
+  const [checkpoint, head] = await Promise.all([readCheckpoint(db, name).catch(noTableYet), eventStore.headPosition()]);
+  return { checkpoint, head, behind: head !== undefined && (checkpoint === undefined || checkpoint < head) };
+};
