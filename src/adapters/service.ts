@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
 import type { UseCaseDeps } from '../application/useCases/deps';
-import { projectionDefinitions, startProjection, type RunningProjection } from '../projections';
+import { findAppointments, projectionDefinitions, startProjection, type RunningProjection } from '../projections';
 import { createCalcomHttpClient } from './calcom/calcomHttpClient';
 import { developmentGaps, type Config } from './config/config';
 import { openStores, type OpenedStores } from './eventStore/openEventStore';
@@ -22,8 +21,6 @@ export interface ServiceOptions {
   stores?: OpenedStores;
   calcom?: CalcomClient;
   now?: () => Date;
-  /** Extra routes mounted before the 404 handler (e.g. the webhook and read routes). */
-  routes?: (ctx: HttpContext) => Router[];
 }
 
 export interface RunningService {
@@ -60,6 +57,10 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     store: stores.eventStore,
     calcom,
     telemetry,
+    lookup: {
+      bookingsForCall: async (callId) =>
+        (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
+    },
     now: options.now ?? (() => new Date()),
     settings: {
       eventTypeId: config.CALCOM_EVENT_TYPE_ID ?? 0,
@@ -81,7 +82,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     }),
   );
 
-  const app = createApp(ctx, options.routes?.(ctx) ?? []);
+  const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.PORT, () => resolve(listening)).once('error', reject);
   });

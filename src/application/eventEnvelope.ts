@@ -10,11 +10,15 @@ export interface Causation {
 }
 
 /** A domain event as stored: its data untouched, its outside-world time and call id lifted into metadata. */
-export const toNewEvent = (event: { type: string; data: { occurredAt: string; callId?: string } }, causation: Causation): NewEvent => ({
+export const toNewEvent = (
+  event: { type: string; data: { occurredAt: string; callId?: string } },
+  causation: Causation,
+  callId: string | undefined = event.data.callId,
+): NewEvent => ({
   type: event.type,
   schemaVersion: currentSchemaVersion(event.type),
   data: event.data,
-  metadata: { occurredAt: event.data.occurredAt, callId: event.data.callId, ...causation },
+  metadata: { occurredAt: event.data.occurredAt, callId, ...causation },
 });
 
 /** A stored booking event brought to the current schema version and validated. */

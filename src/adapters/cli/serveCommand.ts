@@ -1,13 +1,12 @@
 import { loadConfig } from '../config/config';
 import { startService } from '../service';
-import { allRoutes } from '../http/allRoutes';
 import { createLogger } from '../telemetry/logger';
 
 /** `booking-ledger serve`: run until SIGTERM/SIGINT, then stop taking requests and close cleanly. */
 export const serve = async (): Promise<void> => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const service = await startService({ config, logger, routes: allRoutes });
+  const service = await startService({ config, logger });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,17 +1,18 @@
 import express, { type Express } from 'express';
+import { allRoutes } from './allRoutes';
 import { errorHandler } from './errors';
 import type { HttpContext } from './httpContext';
 import { healthRoutes } from './routes/health';
 import { retellFunctionRoutes } from './routes/retellFunctions';
 
 /** The express app: routes parse, call one use case, and map the result to HTTP. */
-export const createApp = (ctx: HttpContext, extraRoutes: express.Router[] = []): Express => {
+export const createApp = (ctx: HttpContext): Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(healthRoutes(ctx));
   app.use(retellFunctionRoutes(ctx));
-  for (const router of extraRoutes) app.use(router);
+  for (const router of allRoutes(ctx)) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint' });
   });

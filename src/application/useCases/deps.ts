@@ -12,11 +12,17 @@ export interface BookingSettings {
   defaultLanguage: 'de' | 'en';
 }
 
+/** Finds bookings by call id (read model); used only to route webhooks that carry nothing better. */
+export interface BookingLookup {
+  bookingsForCall(callId: string): Promise<Array<{ bookingId: string; slotStart?: string }>>;
+}
+
 export interface UseCaseDeps {
   store: EventStore;
   calcom: CalcomClient;
   settings: BookingSettings;
   telemetry: Telemetry;
+  lookup?: BookingLookup;
   now: () => Date;
 }
 

@@ -38,3 +38,4 @@ export type CalcomUidClaimedEvent = z.infer<typeof CalcomUidClaimed>;
 
 /** The current schema version of every event type; an older stored version is upcast on read. */
 export const currentSchemaVersion = (_type: string): number => 1;
+export * from './deliveryEvents';

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { WebhookDelivery, WebhookTrigger } from '../domain';
+
+/** The parts of a Cal.com webhook (v2021-10-20 envelope) this service reads; everything else is kept as received. */
+const stringRecord = z.record(z.string(), z.unknown()).transform((record) =>
+  Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+);
+
+export const calcomWebhookSchema = z.object({
+  triggerEvent: z.string().min(1, 'triggerEvent is empty'),
+  createdAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'createdAt is not an ISO date-time'),
+  payload: z
+    .object({
+      uid: z.string().min(1).optional(),
+      bookingId: z.number().optional(),
+      startTime: z.string().optional(),
+      rescheduleUid: z.string().optional(),
+      metadata: stringRecord.nullish(),
+      cancellationReason: z.string().nullish(),
+      rejectionReason: z.string().nullish(),
+    })
+    .loose(),
+});
+export type CalcomWebhook = z.infer<typeof calcomWebhookSchema>;
+
+export const bookingTriggers: readonly WebhookTrigger[] = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CANCELLED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED'];
+export const isBookingTrigger = (trigger: string): trigger is WebhookTrigger => (bookingTriggers as readonly string[]).includes(trigger);
+
+/** Reads a body; `problem` explains in one line why it cannot be used. */
+export const readCalcomWebhook = (raw: string): { webhook: CalcomWebhook } | { problem: string } => {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { problem: 'body is not JSON' };
+  }
+  const parsed = calcomWebhookSchema.safeParse(json);
+  if (!parsed.success) return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+  if (isBookingTrigger(parsed.data.triggerEvent) && !parsed.data.payload.uid) return { problem: `payload.uid is required for ${parsed.data.triggerEvent}` };
+  return { webhook: parsed.data };
+};
+
+export const toWebhookDelivery = (deliveryId: string, webhook: CalcomWebhook & { triggerEvent: WebhookTrigger }): WebhookDelivery => ({
+  deliveryId,
+  triggerEvent: webhook.triggerEvent,
+  uid: webhook.payload.uid!,
+  rescheduleUid: webhook.payload.rescheduleUid,
+  calcomBookingId: webhook.payload.bookingId,
+  startTime: webhook.payload.startTime,
+  metadata: webhook.payload.metadata ?? {},
+  reason: webhook.payload.cancellationReason ?? webhook.payload.rejectionReason ?? undefined,
+  createdAt: new Date(webhook.createdAt).toISOString(),
+});
