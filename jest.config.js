@@ -7,5 +7,6 @@ module.exports = {
   testTimeout: 60000,
   // Integration suites share one PostgreSQL database; run files one after another.
   maxWorkers: 1,
+  setupFilesAfterEnv: ['<rootDir>/test/support/jestSetup.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: false }] },
 };

@@ -10,6 +10,7 @@ import { openStores, type OpenedStores } from './eventStore/openEventStore';
 import { createApp } from './http/app';
 import type { HttpContext } from './http/httpContext';
 import { readinessChecks } from './http/readiness';
+import { createReconciler, type Reconciler } from './reconciler';
 import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
 import { createTelemetry } from './telemetry/telemetry';
@@ -29,6 +30,7 @@ export interface RunningService {
   ctx: HttpContext;
   stores: OpenedStores;
   projections: RunningProjection[];
+  reconciler: Reconciler;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     }),
   );
 
+  const reconciler = createReconciler({ deps, readModel: stores.readModel, windowMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS, logger });
   const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.PORT, () => resolve(listening)).once('error', reject);
@@ -95,8 +98,10 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     ctx,
     stores,
     projections,
+    reconciler,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await reconciler.stop();
       await Promise.all(projections.map((p) => p.stop()));
       if (!options.stores) await stores.close();
     },

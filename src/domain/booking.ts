@@ -28,17 +28,23 @@ export interface Booking {
   duplicate?: { reasons: DuplicateReason[]; conflictingUid: string; ownerBookingId?: string };
   confirmedAt?: string;
   failure?: { reason: string; message: string };
+  /** Cal.com's answer to our POST (or its failure) is recorded; it is recorded once. */
+  calcomAnswered: boolean;
   /** Webhook deliveries already applied, so a redelivery changes nothing. */
   deliveries: string[];
 }
 
-export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [] });
+export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [], calcomAnswered: false });
 
 /** Statuses from which nothing but a cancellation or a late proof changes the outcome. */
 export const isSettled = (status: BookingStatus): boolean =>
   ['confirmed', 'duplicate', 'slot_unavailable', 'cancelled', 'rejected'].includes(status);
 
 const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];
+
+/** What webhooks established (host pending, confirmed, cancelled, rejected) outranks what the POST answer implies. */
+const fromWebhook: BookingStatus[] = ['awaiting_host', 'confirmed', 'cancelled', 'rejected'];
+const answered = (state: Booking, status: BookingStatus): BookingStatus => (fromWebhook.includes(state.status) ? state.status : status);
 
 export const evolve = (state: Booking, event: BookingEvent): Booking => {
   switch (event.type) {
@@ -47,19 +53,19 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, status: 'requested', bookingId, callId, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt };
     }
     case 'CalcomResponded':
-      return state;
+      return { ...state, calcomAnswered: true };
     case 'CalcomBookingAccepted': {
       const status = event.data.status === 'pending' ? 'awaiting_host' : 'awaiting_webhook';
-      return { ...state, status: state.status === 'confirmed' ? 'confirmed' : status, uid: event.data.uid, calcomBookingId: event.data.calcomBookingId };
+      return { ...state, status: answered(state, status), uid: event.data.uid, calcomBookingId: event.data.calcomBookingId };
     }
     case 'DuplicateDetected': {
       const { reasons, conflicting } = event.data;
-      return { ...state, status: 'duplicate', duplicate: { reasons, conflictingUid: conflicting.uid, ownerBookingId: conflicting.ownerBookingId } };
+      return { ...state, status: answered(state, 'duplicate'), duplicate: { reasons, conflictingUid: conflicting.uid, ownerBookingId: conflicting.ownerBookingId } };
     }
     case 'SlotUnavailable':
-      return { ...state, status: 'slot_unavailable' };
+      return { ...state, status: answered(state, 'slot_unavailable'), calcomAnswered: true };
     case 'CalcomRequestFailed':
-      return { ...state, status: 'failed', failure: { reason: event.data.reason, message: event.data.message } };
+      return { ...state, status: answered(state, 'failed'), calcomAnswered: true, failure: { reason: event.data.reason, message: event.data.message } };
     case 'BookingConfirmedByWebhook': {
       const status = state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'confirmed';
       return { ...state, status, uid: event.data.uid, confirmedAt: event.data.occurredAt, deliveries: seen(state, event.data.deliveryId) };

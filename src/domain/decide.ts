@@ -1,4 +1,4 @@
-import { isSettled, type Booking } from './booking';
+import type { Booking } from './booking';
 import { isSlotUnavailable } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
@@ -15,7 +15,7 @@ const requestBooking = (c: Command<'RequestBooking'>, state: Booking): BookingEv
 };
 
 const recordCalcomAnswer = ({ answer, uidOwner, now }: Command<'RecordCalcomAnswer'>, state: Booking): BookingEvent[] => {
-  if (state.status !== 'requested') return []; // the answer was already recorded
+  if (state.status === 'none' || state.calcomAnswered) return []; // the answer was already recorded
   const facts = factsOf(state, now);
   const responded: BookingEvent = { type: 'CalcomResponded', data: { ...facts, ...answer } };
   const reasons = duplicateReasonsFor(state, answer, uidOwner);
@@ -35,7 +35,7 @@ const recordCalcomAnswer = ({ answer, uidOwner, now }: Command<'RecordCalcomAnsw
 };
 
 const recordCalcomFailure = (c: Command<'RecordCalcomFailure'>, state: Booking): BookingEvent[] => {
-  if (state.status !== 'requested') return [];
+  if (state.status === 'none' || state.calcomAnswered) return [];
   const facts = factsOf(state, c.now);
   if (c.reason === 'rejected' && c.httpStatus !== undefined && isSlotUnavailable(c.httpStatus, c.message)) {
     return [{ type: 'SlotUnavailable', data: { ...facts, httpStatus: c.httpStatus, message: c.message } }];
@@ -50,8 +50,14 @@ const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: B
   return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
 };
 
+/** Still waiting for a webhook that should have come: no answer recorded, accepted, or a failure after which the booking may exist. */
+const awaitsProof = (state: Booking): boolean =>
+  state.status === 'requested' ||
+  state.status === 'awaiting_webhook' ||
+  (state.status === 'failed' && (state.failure?.reason === 'timeout' || state.failure?.reason === 'server_error'));
+
 const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booking): BookingEvent[] => {
-  if (isSettled(state.status) || state.status === 'awaiting_host' || state.status === 'unconfirmed' || state.status === 'none') return [];
+  if (!awaitsProof(state)) return [];
   const waitedMs = Date.parse(now) - Date.parse(state.requestedAt ?? now);
   if (waitedMs < windowMs) return [];
   const facts = factsOf(state, now);

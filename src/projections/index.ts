@@ -25,3 +25,4 @@ export const appointmentsProjectionDefinition: ProjectionDefinition = {
 };
 
 export const projectionDefinitions: ProjectionDefinition[] = [appointmentsProjectionDefinition];
+export * from './reconciliationQueries';

@@ -50,3 +50,19 @@ describe('RecordAgentCancellation', () => {
     given([requested()]).when({ type: 'RecordAgentCancellation', data: { now: later } }).thenThrows(/Only a booking Cal.com accepted/);
   });
 });
+
+describe('Reconcile after Cal.com failures', () => {
+  const failed = (reason: 'timeout' | 'network'): import('../../src/domain').BookingEvent => ({
+    type: 'CalcomRequestFailed',
+    data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, reason, message: reason, latencyMs: 8000 },
+  });
+  const lookup = { type: 'Reconcile' as const, data: { lookup: { outcome: 'not_looked_up' as const }, windowMs, now: later } };
+
+  it('marks a timed-out request unconfirmed: Cal.com may have created it', () => {
+    given([requested(), failed('timeout')]).when(lookup).thenState({ status: 'unconfirmed' });
+  });
+
+  it('leaves a request that never reached Cal.com failed', () => {
+    given([requested(), failed('network')]).when(lookup).thenNothingHappens();
+  });
+});

@@ -1,5 +1,5 @@
 import { given } from '../support/deciderSpecification';
-import { BOOKING, CALL, SLOT, accepted, delivery, requested } from '../support/bookingFixtures';
+import { BOOKING, CALL, SLOT, accepted, answer, delivery, requested } from '../support/bookingFixtures';
 
 const now = '2025-10-06T09:05:23.000Z';
 const receive = (overrides: Parameters<typeof delivery>[0] = {}) => ({ type: 'RecordWebhook' as const, data: { delivery: delivery(overrides), now } });
@@ -75,5 +75,22 @@ describe('RecordWebhook: the confirmation rule', () => {
 
   it('ignores webhooks for a booking that was never requested', () => {
     given([]).when(receive()).thenNothingHappens();
+  });
+});
+
+describe('Cal.com’s POST answer arriving after the webhook', () => {
+  const answerLate = { type: 'RecordCalcomAnswer' as const, data: { answer: answer(), uidOwner: BOOKING, now: '2025-10-06T09:05:30.000Z' } };
+
+  it('still records the raw answer for analysts, and the booking stays confirmed', () => {
+    const confirmedFirst = given([requested()]).when(receive()).events();
+    given([requested(), ...confirmedFirst]).when(answerLate).thenMatches([{ type: 'CalcomResponded' }, { type: 'CalcomBookingAccepted' }]);
+    given([requested(), ...confirmedFirst]).when(answerLate).thenState({ status: 'confirmed', calcomAnswered: true });
+  });
+
+  it('keeps a confirmed booking confirmed when the POST then times out', () => {
+    const confirmedFirst = given([requested()]).when(receive()).events();
+    given([requested(), ...confirmedFirst])
+      .when({ type: 'RecordCalcomFailure', data: { reason: 'timeout', message: 'timeout', latencyMs: 8000, now } })
+      .thenState({ status: 'confirmed', failure: { reason: 'timeout', message: 'timeout' } });
   });
 });

@@ -23,7 +23,7 @@ const toAnswer = (httpStatus: number, booking: CalcomBooking, latencyMs: number)
  */
 export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, causation: Causation): Promise<void> => {
   const { state } = await loadBooking(deps.store, bookingId);
-  if (state.status !== 'requested' || !state.attendee || !state.slotStart || !state.callId) return;
+  if (state.calcomAnswered || !state.attendee || !state.slotStart || !state.callId) return;
   const result = await deps.calcom.createBooking({
     eventTypeId: state.eventTypeId ?? deps.settings.eventTypeId,
     start: state.slotStart,

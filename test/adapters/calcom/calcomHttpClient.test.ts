@@ -1,3 +1,4 @@
+import net from 'node:net';
 import http from 'node:http';
 import nock from 'nock';
 import { API_KEY, BASE, bookingJson, calError, closedPort, input, makeClient, setUpNock, success } from './helpers';
@@ -141,16 +142,24 @@ describe('createCalcomHttpClient — createBooking', () => {
   });
 
   it('does not retry a reset connection (the request may have been processed)', async () => {
-    // nock 14 needs an Error instance here; a plain object never reaches the client.
-    nock(BASE).post('/bookings').times(2).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    const { client, calls } = makeClient();
-
-    const result = await client.createBooking(input);
-
-    expect(result).toMatchObject({ outcome: 'unreachable', reason: 'network' });
-    expect(result).toHaveProperty('message', 'could not reach Cal.com (ECONNRESET)');
-    expect(calls[0]?.attempts).toBe(1);
-    expect(nock.pendingMocks()).toHaveLength(1);
+    // A real server that accepts the request and drops the connection without answering.
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      socket.once('data', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const { client, calls } = makeClient({ baseUrl: `http://127.0.0.1:${port}/v2` });
+      const result = await client.createBooking(input);
+      expect(result).toMatchObject({ outcome: 'unreachable', reason: 'network' });
+      expect(result).toHaveProperty('message', 'could not reach Cal.com (ECONNRESET)');
+      expect(calls[0]?.attempts).toBe(1);
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.each([

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import { reconcileBookings, type ReconcileReport } from '../application/useCases/reconcileBookings';
+import type { UseCaseDeps } from '../application/useCases/deps';
+import { findBookingsAwaitingProof } from '../projections';
+import type { SqlDatabase } from './sql/sqlDatabase';
+
+export interface Reconciler {
+  runOnce(): Promise<ReconcileReport>;
+  stop(): Promise<void>;
+}
+
+/** Runs the reconciliation every `intervalMs` (never two runs at once); `runOnce` for the CLI and tests. */
+export const createReconciler = (options: { deps: UseCaseDeps; readModel: SqlDatabase; windowMs: number; intervalMs?: number; logger: Logger }): Reconciler => {
+  const { deps, readModel, windowMs, logger } = options;
+  let running: Promise<ReconcileReport> | undefined;
+  const runOnce = () => {
+    running ??= (async () => {
+      const olderThan = new Date(deps.now().getTime() - windowMs);
+      return reconcileBookings(deps, await findBookingsAwaitingProof(readModel, olderThan), windowMs);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const timer = options.intervalMs
+    ? setInterval(() => {
+        runOnce().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'Reconciliation run failed; will retry'));
+      }, options.intervalMs)
+    : undefined;
+  timer?.unref();
+  return {
+    runOnce,
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+};
