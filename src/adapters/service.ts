@@ -2,9 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
-import type { UseCaseDeps } from '../application/useCases/deps';
 import { findAppointments, projectionDefinitions, startProjection, type RunningProjection } from '../projections';
-import { createCalcomHttpClient } from './calcom/calcomHttpClient';
 import { developmentGaps, type Config } from './config/config';
 import { openStores, type OpenedStores } from './eventStore/openEventStore';
 import { createApp } from './http/app';
@@ -14,6 +12,7 @@ import { createReconciler, type Reconciler } from './reconciler';
 import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
 import { createTelemetry } from './telemetry/telemetry';
+import { calcomClientFor, useCaseDepsFor } from './useCaseDeps';
 
 export interface ServiceOptions {
   config: Config;
@@ -44,34 +43,17 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const stores = options.stores ?? (await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL));
   for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
 
-  const calcom =
-    options.calcom ??
-    createCalcomHttpClient({
-      baseUrl: config.CALCOM_API_URL,
-      apiKey: config.CALCOM_API_KEY,
-      timeoutMs: config.CALCOM_TIMEOUT_MS,
-      onCall: ({ operation, outcome, reason, latencyMs }) => {
-        metrics.calcomLatency.observe({ operation, outcome }, latencyMs / 1000);
-        if (outcome !== 'answered' && outcome !== 'found' && outcome !== 'ok' && outcome !== 'cancelled') metrics.calcomErrors.inc({ operation, reason: reason ?? outcome });
-      },
-    });
-  const deps: UseCaseDeps = {
+  const calcom = options.calcom ?? calcomClientFor(config, metrics);
+  const deps = useCaseDepsFor(config, {
     store: stores.eventStore,
     calcom,
     telemetry,
+    now: options.now,
     lookup: {
       bookingsForCall: async (callId) =>
         (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
     },
-    now: options.now ?? (() => new Date()),
-    settings: {
-      eventTypeId: config.CALCOM_EVENT_TYPE_ID ?? 0,
-      timeZone: config.BOOKING_TIMEZONE,
-      placeholderEmailDomain: config.PLACEHOLDER_EMAIL_DOMAIN,
-      confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
-      defaultLanguage: config.DEFAULT_LANGUAGE,
-    },
-  };
+  });
   const ctx: HttpContext = { config, deps, readModel: stores.readModel, logger, metrics, readiness: [] };
   ctx.readiness.push(...readinessChecks(ctx, stores));
 

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { reconcileCommand } from './reconcileCommand';
+import { rebuildCommand, UsageError } from './rebuildCommand';
 import { serve } from './serveCommand';
 
 /** Exit codes scripts can rely on. */
@@ -10,6 +12,8 @@ export const buildProgram = (): Command => {
     .description('Event-sourced booking ledger between a Retell voice agent and Cal.com')
     .exitOverride();
   program.command('serve').description('Start the HTTP service (Retell functions, Cal.com webhooks, read endpoints)').action(serve);
+  program.addCommand(rebuildCommand());
+  program.addCommand(reconcileCommand());
   return program;
 };
 
@@ -22,6 +26,10 @@ export const main = async (argv: string[]): Promise<void> => {
       process.exit(EXIT.config);
     }
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT.usage);
+    }
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(EXIT.failure);
   }

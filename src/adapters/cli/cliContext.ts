@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config/config';
+import { openStores, type OpenedStores } from '../eventStore/openEventStore';
+import { createLogger } from '../telemetry/logger';
+import { projectionDefinitions } from '../../projections';
+
+export interface CliContext {
+  config: Config;
+  stores: OpenedStores;
+  logger: Logger;
+}
+
+/** Opens the configured stores (schemas migrated), runs `work`, and always closes them. Logs go to stderr. */
+export const withStores = async <T>(work: (ctx: CliContext) => Promise<T>): Promise<T> => {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+  const stores = await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL);
+  try {
+    for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
+    return await work({ config, stores, logger });
+  } finally {
+    await stores.close();
+  }
+};

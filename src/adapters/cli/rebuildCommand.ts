@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { projectionDefinitions, rebuildProjection } from '../../projections';
+import { withStores } from './cliContext';
+
+export const rebuildCommand = () =>
+  new Command('rebuild')
+    .description('Rebuild read models from the event history (all projections, or the one named)')
+    .argument('[projection]', `one of: ${projectionDefinitions.map((p) => p.name).join(', ')}`)
+    .option('--no-progress', 'do not draw a progress bar')
+    .action(async (name: string | undefined, options: { progress: boolean }) => {
+      const chosen = name ? projectionDefinitions.filter((p) => p.name === name) : projectionDefinitions;
+      if (chosen.length === 0) throw new UsageError(`Unknown projection "${name}"; known: ${projectionDefinitions.map((p) => p.name).join(', ')}`);
+      await withStores(async ({ stores }) => {
+        for (const definition of chosen) {
+          const bar = options.progress && process.stderr.isTTY ? new SingleBar({ format: `${definition.name} [{bar}] {value} events`, stream: process.stderr }, Presets.shades_classic) : undefined;
+          bar?.start(0, 0);
+          const count = await rebuildProjection({
+            ...definition,
+            eventStore: stores.eventStore,
+            db: stores.readModel,
+            truncate: definition.tables,
+            onProgress: (done) => {
+              bar?.setTotal(Math.max(done, 1));
+              bar?.update(done);
+            },
+          });
+          bar?.stop();
+          process.stdout.write(`${definition.name}: rebuilt from ${count} events\n`);
+        }
+      });
+    });
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

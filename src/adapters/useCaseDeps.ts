@@ -1,0 +1,40 @@
+import type { CalcomClient } from '../application/ports/calcom';
+import type { EventStore } from '../application/ports/eventStore';
+import type { Telemetry } from '../application/ports/telemetry';
+import type { BookingLookup, UseCaseDeps } from '../application/useCases/deps';
+import { createCalcomHttpClient } from './calcom/calcomHttpClient';
+import type { Config } from './config/config';
+import type { Metrics } from './telemetry/metrics';
+
+const succeeded = new Set(['answered', 'found', 'ok', 'cancelled']);
+
+/** The Cal.com client as configured, reporting latency and failures to the metrics when given. */
+export const calcomClientFor = (config: Config, metrics?: Metrics): CalcomClient =>
+  createCalcomHttpClient({
+    baseUrl: config.CALCOM_API_URL,
+    apiKey: config.CALCOM_API_KEY,
+    timeoutMs: config.CALCOM_TIMEOUT_MS,
+    onCall: ({ operation, outcome, reason, latencyMs }) => {
+      metrics?.calcomLatency.observe({ operation, outcome }, latencyMs / 1000);
+      if (!succeeded.has(outcome)) metrics?.calcomErrors.inc({ operation, reason: reason ?? outcome });
+    },
+  });
+
+/** What every use case needs, from the configuration and the opened adapters. */
+export const useCaseDepsFor = (
+  config: Config,
+  adapters: { store: EventStore; calcom: CalcomClient; telemetry: Telemetry; lookup?: BookingLookup; now?: () => Date },
+): UseCaseDeps => ({
+  store: adapters.store,
+  calcom: adapters.calcom,
+  telemetry: adapters.telemetry,
+  lookup: adapters.lookup,
+  now: adapters.now ?? (() => new Date()),
+  settings: {
+    eventTypeId: config.CALCOM_EVENT_TYPE_ID ?? 0,
+    timeZone: config.BOOKING_TIMEZONE,
+    placeholderEmailDomain: config.PLACEHOLDER_EMAIL_DOMAIN,
+    confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+  },
+});

@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { postgresUrl } from '../support/databases';
+import { startChildService, type ChildService } from '../support/childService';
+import { webhookFor, freshBooking, type CalcomBookingJson, type CreateRequest } from '../support/fakeCalcom';
+import { signCalcom, signRetell } from '../support/testService';
+
+const RETELL_KEY = 'key_retell_process_test_0123';
+const WEBHOOK_SECRET = 'whsec_process_test_0123';
+
+/** A Cal.com stand-in that creates the booking and then kills our service before it can record the answer. */
+const startCrashingCalcom = () => {
+  const bookings = new Map<string, CalcomBookingJson>();
+  let victim: ChildService | undefined;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v2/bookings') {
+        const booking = freshBooking(JSON.parse(body) as CreateRequest);
+        bookings.set(booking.uid, booking);
+        victim?.process.kill('SIGKILL'); // the booking exists at Cal.com; our process dies before appending
+        setTimeout(() => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: booking })), 50);
+        return;
+      }
+      const uid = /^\/v2\/bookings\/([^/?]+)$/.exec(req.url ?? '')?.[1];
+      const found = uid ? bookings.get(decodeURIComponent(uid)) : undefined;
+      if (req.method === 'GET' && found) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: found }));
+      if (req.method === 'GET' && req.url?.startsWith('/v2/slots')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{}}');
+      res.writeHead(404).end();
+    });
+  });
+  return {
+    bookings,
+    target: (child: ChildService) => void (victim = child),
+    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v2`))),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+};
+
+/** POST to the child service, signed the way Retell or Cal.com would sign it. */
+const post = async (url: string, route: string, body: unknown): Promise<{ status: number; json: any }> => {
+  const text = JSON.stringify(body);
+  const signature: Record<string, string> = route.startsWith('/webhooks') ? { 'x-cal-signature-256': signCalcom(text, WEBHOOK_SECRET) } : { 'x-retell-signature': signRetell(text, RETELL_KEY) };
+  const response = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body: text });
+  return { status: response.status, json: await response.json() };
+};
+
+const targets: Array<[string, () => Promise<{ url: string; cleanup(): Promise<void> }>]> = [
+  ['PGlite on disk', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bl-crash-'));
+    return { url: `pglite://${dir}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }],
+  ...(postgresUrl
+    ? [['PostgreSQL', async () => {
+        const schema = `crash_${Date.now().toString(36)}`;
+        const client = new Client({ connectionString: postgresUrl });
+        await client.connect();
+        await client.query(`CREATE SCHEMA ${schema}`);
+        await client.end();
+        const url = new URL(postgresUrl!);
+        url.searchParams.set('options', `-c search_path=${schema}`);
+        return {
+          url: url.toString(),
+          cleanup: async () => {
+            const c = new Client({ connectionString: postgresUrl });
+            await c.connect();
+            await c.query(`DROP SCHEMA ${schema} CASCADE`);
+            await c.end();
+          },
+        };
+      }] as [string, () => Promise<{ url: string; cleanup(): Promise<void> }>]]
+    : []),
+];
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..') });
+}, 120_000);
+
+describe.each(targets)('a process killed between Cal.com’s answer and our append (%s)', (_name, makeStore) => {
+  let store: { url: string; cleanup(): Promise<void> };
+  let calcom: ReturnType<typeof startCrashingCalcom>;
+  let env: Record<string, string>;
+  const running: ChildService[] = [];
+
+  beforeAll(async () => {
+    store = await makeStore();
+    calcom = startCrashingCalcom();
+    env = {
+      EVENT_STORE_URL: store.url,
+      CALCOM_API_URL: await calcom.listen(),
+      CALCOM_EVENT_TYPE_ID: '777',
+      RETELL_API_KEY: RETELL_KEY,
+      CALCOM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      CONFIRMATION_WAIT_MS: '200',
+      RECONCILE_AFTER_MS: '1500',
+      RECONCILE_INTERVAL_MS: '250',
+    };
+  });
+  afterAll(async () => {
+    for (const child of running) child.process.kill('SIGKILL');
+    await calcom.close();
+    await store.cleanup();
+  });
+
+  const crashWhileBooking = async (callId: string, time: string) => {
+    const first = await startChildService(env);
+    running.push(first);
+    calcom.target(first);
+    const attempt = post(first.url, '/retell/functions/book_appointment', { call: { call_id: callId }, args: { date: '2031-09-01', time, name: 'Crash Test' } });
+    await expect(attempt).rejects.toThrow();
+    expect(await first.exited).toBeNull(); // killed by signal
+    return [...calcom.bookings.values()].find((b) => b.metadata.call_id === callId)!;
+  };
+
+  it('settles the booking as confirmed when the webhook arrives after the restart', async () => {
+    const booking = await crashWhileBooking('call_crash_webhook', '09:00');
+    const second = await startChildService(env);
+    running.push(second);
+    const delivered = await post(second.url, '/webhooks/calcom', webhookFor(booking));
+    expect(delivered.json).toMatchObject({ status: 'recorded', booking_id: booking.metadata.booking_ref, applied: ['BookingConfirmedByWebhook'] });
+    const status = await post(second.url, '/retell/functions/get_booking_status', { call: { call_id: 'call_crash_webhook' }, args: { booking_id: booking.metadata.booking_ref } });
+    expect(status.json).toMatchObject({ status: 'confirmed' });
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('marks it unconfirmed through the reconciler when no webhook ever comes, never confirmed', async () => {
+    const booking = await crashWhileBooking('call_crash_silent', '10:00');
+    const second = await startChildService(env);
+    running.push(second);
+    const ask = () => post(second.url, '/retell/functions/get_booking_status', { call: { call_id: 'call_crash_silent' }, args: { booking_id: booking.metadata.booking_ref } });
+    expect((await ask()).json).toMatchObject({ status: 'pending', booking_status: 'requested' });
+    let answer = await ask();
+    for (let i = 0; i < 40 && answer.json.booking_status !== 'unconfirmed'; i += 1) {
+      await new Promise((r) => setTimeout(r, 250));
+      answer = await ask();
+    }
+    expect(answer.json).toMatchObject({ success: false, status: 'pending', booking_status: 'unconfirmed' });
+    expect(second.output.join('')).toContain('"alert":"booking_unconfirmed"');
+    second.process.kill('SIGTERM');
+    await second.exited;
+  }, 60_000);
+});

@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+export interface ChildService {
+  url: string;
+  process: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+/** Runs the built CLI (`bin/booking-ledger.js serve`) as a real process; resolves once it listens. */
+export const startChildService = (env: Record<string, string>): Promise<ChildService> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/booking-ledger.js'), 'serve'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output.join('')}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output.push(String(chunk));
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(String(chunk));
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1]!, process: child, output, exited });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(String(chunk)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited (${code}) before listening:\n${output.join('')}`));
+    });
+  });
