@@ -14,6 +14,7 @@ export const calcomClientFor = (config: Config, metrics?: Metrics): CalcomClient
     baseUrl: config.CALCOM_API_URL,
     apiKey: config.CALCOM_API_KEY,
     timeoutMs: config.CALCOM_TIMEOUT_MS,
+    breaker: { consecutiveFailures: config.CALCOM_BREAKER_FAILURES, halfOpenAfterMs: config.CALCOM_BREAKER_HALF_OPEN_MS },
     onCall: ({ operation, outcome, reason, latencyMs }) => {
       metrics?.calcomLatency.observe({ operation, outcome }, latencyMs / 1000);
       if (!succeeded.has(outcome)) metrics?.calcomErrors.inc({ operation, reason: reason ?? outcome });

@@ -50,7 +50,7 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
   switch (event.type) {
     case 'BookingRequested': {
       const { bookingId, callId, eventTypeId, slotStart, attendee, language, occurredAt } = event.data;
-      return { ...state, status: 'requested', bookingId, callId, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt };
+      return { ...state, status: 'requested', bookingId, callId, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
     }
     case 'CalcomResponded':
       return { ...state, calcomAnswered: true };

@@ -8,8 +8,14 @@ import { duplicateReasonsFor } from './verifyCalcomAnswer';
 
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
 
+/** Failures that prove Cal.com never processed the request: a new attempt cannot create a second booking. */
+const NOTHING_CREATED = ['network', 'circuit_open', 'rate_limited'];
+export const mayTryAgain = (state: Booking): boolean =>
+  state.status === 'failed' && NOTHING_CREATED.includes(state.failure?.reason ?? '');
+
 const requestBooking = (c: Command<'RequestBooking'>, state: Booking): BookingEvent[] => {
-  if (state.status !== 'none') return []; // a retried function call: the first request stands
+  // A retried function call joins the request that stands; only a provably unsent one is asked again.
+  if (state.status !== 'none' && !mayTryAgain(state)) return [];
   const { now, ...request } = c;
   return [{ type: 'BookingRequested', data: { ...request, occurredAt: now } }];
 };

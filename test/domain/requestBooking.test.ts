@@ -42,3 +42,19 @@ describe('bookingIdFor', () => {
     expect(base).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
+
+describe('RequestBooking after Cal.com could not be reached', () => {
+  const failed = (reason: 'network' | 'timeout' | 'circuit_open'): import('../../src/domain').BookingEvent => ({
+    type: 'CalcomRequestFailed',
+    data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, reason, message: reason, latencyMs: 5 },
+  });
+
+  it('given the request never reached Cal.com, when the call retries, then it is requested again', () => {
+    given([requested(), failed('network')]).when(request).then([requested()]);
+    given([requested(), failed('circuit_open')]).when(request).thenState({ status: 'requested', calcomAnswered: false, failure: undefined });
+  });
+
+  it('given Cal.com timed out (it may have created the booking), when the call retries, then nothing is requested again', () => {
+    given([requested(), failed('timeout')]).when(request).thenNothingHappens();
+  });
+});

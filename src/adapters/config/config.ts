@@ -16,6 +16,8 @@ const schema = z.object({
   CALCOM_API_KEY: optionalSecret,
   CALCOM_EVENT_TYPE_ID: z.coerce.number().int().positive().optional(),
   CALCOM_TIMEOUT_MS: positiveMs(8000),
+  CALCOM_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  CALCOM_BREAKER_HALF_OPEN_MS: positiveMs(30_000),
   CALCOM_WEBHOOK_SECRET: optionalSecret,
   RETELL_API_KEY: optionalSecret,
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -40,6 +40,12 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
     transaction: async (work) => {
       const client = await pool.connect();
       let broken = false;
+      // A server that goes away mid-transaction makes the client emit 'error'; without a listener that
+      // crashes the process. The failing query rejects anyway; mark the client broken so it is discarded.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -53,6 +59,7 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
