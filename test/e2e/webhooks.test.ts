@@ -2,7 +2,7 @@ import nock from 'nock';
 import { webhookStreamId } from '../../src/domain';
 import { sqlTargets } from '../support/databases';
 import { freshBooking, interceptCreates, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
-import { startTestService, type TestService } from '../support/testService';
+import { eventually, startTestService, type TestService } from '../support/testService';
 
 describe.each(sqlTargets)('POST /webhooks/calcom (%s)', (_name, openDb) => {
   let t: TestService;
@@ -76,6 +76,14 @@ describe.each(sqlTargets)('POST /webhooks/calcom (%s)', (_name, openDb) => {
     const cancel = await t.sendWebhook(webhookFor(moved, 'BOOKING_CANCELLED'));
     expect(cancel.json).toMatchObject({ booking_id: bookingId, applied: ['BookingCancelled'] });
     expect(await statusOf(callId, bookingId)).toBe('cancelled');
+  });
+
+  it('routes by call id when a delivery carries neither our booking_ref nor a claimed uid, and still confirms nothing', async () => {
+    const { callId, bookingId, booking } = await booked();
+    await eventually(async () => (await t.get(`/appointments?call_id=${callId}`)).json.appointments.length === 1);
+    const res = await t.sendWebhook(webhookFor({ ...booking, uid: 'uid-nobody-claimed', metadata: { call_id: callId } }));
+    expect(res.json).toMatchObject({ booking_id: bookingId, applied: ['WebhookMismatchRecorded'] });
+    expect(await statusOf(callId, bookingId)).toBe('pending');
   });
 
   it('records a booking we never requested as an orphan for analysts', async () => {
