@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
-import { findAppointments, projectionDefinitions, startProjection, type RunningProjection } from '../projections';
+import { findAppointments, projectionDefinitions, runProjectionToEnd, startProjection, type RunningProjection } from '../projections';
 import { developmentGaps, type Config } from './config/config';
 import { openStores, type OpenedStores } from './eventStore/openEventStore';
 import { createApp } from './http/app';
@@ -11,6 +11,7 @@ import { readinessChecks } from './http/readiness';
 import { createReconciler, type Reconciler } from './reconciler';
 import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
+import { startProjectionLagMonitor } from './telemetry/projectionLag';
 import { createTelemetry } from './telemetry/telemetry';
 import { calcomClientFor, useCaseDepsFor } from './useCaseDeps';
 
@@ -21,6 +22,10 @@ export interface ServiceOptions {
   stores?: OpenedStores;
   calcom?: CalcomClient;
   now?: () => Date;
+  /** How often the projection lag gauge is measured (default 1000 ms). */
+  projectionLagIntervalMs?: number;
+  /** How long `stop()` waits for requests in flight before closing their connections (default 25 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningService {
@@ -55,7 +60,15 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     },
   });
   const ctx: HttpContext = { config, deps, readModel: stores.readModel, logger, metrics, readiness: [] };
-  ctx.readiness.push(...readinessChecks(ctx, stores));
+  const lagMonitor = startProjectionLagMonitor({
+    readModel: stores.readModel,
+    eventStore: stores.eventStore,
+    projections: projectionDefinitions.map((d) => d.name),
+    metrics,
+    intervalMs: options.projectionLagIntervalMs ?? 1000,
+    logger,
+  });
+  ctx.readiness.push(...readinessChecks(ctx, stores, lagMonitor));
 
   const projections = projectionDefinitions.map((definition) =>
     startProjection({
@@ -71,6 +84,14 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.PORT, () => resolve(listening)).once('error', reject);
   });
+  // Requests in flight, so that stop() can answer them with `Connection: close` (no keep-alive after shutdown began).
+  const inFlight = new Set<ServerResponse>();
+  let stopping: Promise<void> | undefined;
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   logger.info({ url, eventStore: stores.eventStore.name }, 'booking-ledger listening');
 
@@ -81,11 +102,35 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     stores,
     projections,
     reconciler,
-    stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await reconciler.stop();
-      await Promise.all(projections.map((p) => p.stop()));
-      if (!options.stores) await stores.close();
-    },
+    /**
+     * Graceful: refuse new connections, let requests in flight finish (closing their connections after
+     * the answer; after `shutdownGraceMs` they are cut), stop the reconciler, stop the projections
+     * and catch them up to the head once more (so their checkpoints equal the head), then close the
+     * stores we opened. Idempotent.
+     */
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info({ inFlight: inFlight.size }, 'Stopping: refusing new connections, finishing requests in flight');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+        server.closeIdleConnections();
+        const grace = setTimeout(() => {
+          logger.warn({ inFlight: inFlight.size }, 'Requests still in flight after the grace period; closing their connections');
+          server.closeAllConnections();
+        }, options.shutdownGraceMs ?? 25_000);
+        grace.unref();
+        await closed;
+        clearTimeout(grace);
+        await reconciler.stop();
+        await lagMonitor.stop();
+        await Promise.all(projections.map((p) => p.stop()));
+        for (const definition of projectionDefinitions) {
+          await runProjectionToEnd({ ...definition, eventStore: stores.eventStore, db: stores.readModel }).catch((error: unknown) =>
+            logger.warn({ projection: definition.name, err: { message: (error as Error).message } }, 'Projection not caught up at shutdown; it resumes from its checkpoint'),
+          );
+        }
+        if (!options.stores) await stores.close();
+        logger.info('Stopped');
+      })()),
   };
 };

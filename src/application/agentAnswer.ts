@@ -1,33 +1,51 @@
+import { z } from 'zod';
 import type { Booking, BookingStatus } from '../domain';
 import { localParts } from './localTime';
 import { messages, type Language } from './messages';
 
-export type AgentStatus =
-  | 'confirmed'
-  | 'pending'
-  | 'duplicate'
-  | 'slot_unavailable'
-  | 'invalid_input'
-  | 'error'
-  | 'available'
-  | 'cancelled'
-  | 'not_found';
+const agentStatuses = [
+  'confirmed',
+  'pending',
+  'duplicate',
+  'slot_unavailable',
+  'invalid_input',
+  'error',
+  'available',
+  'cancelled',
+  'not_found',
+] as const;
+
+const bookingStatuses = [
+  'none', 'requested', 'awaiting_webhook', 'awaiting_host', 'confirmed', 'duplicate', 'slot_unavailable', 'failed', 'unconfirmed', 'cancelled', 'rejected',
+] as const satisfies readonly BookingStatus[];
+// Every BookingStatus is listed above (compile error otherwise).
+const everyBookingStatus: Record<Exclude<BookingStatus, (typeof bookingStatuses)[number]>, never> = {};
+void everyBookingStatus;
+
+const slotSchema = z.object({
+  date: z.string().describe('Local date in BOOKING_TIMEZONE, YYYY-MM-DD'),
+  time: z.string().describe('Local time in BOOKING_TIMEZONE, HH:mm'),
+  start: z.string().describe('The same instant in UTC, ISO 8601'),
+});
 
 /** The JSON the voice agent receives. `message` is what it says; the rest is for its tools and analysts. */
-export interface AgentAnswer {
-  success: boolean;
-  status: AgentStatus;
-  message: string;
-  booking_id?: string;
-  /** The booking's state in the ledger (e.g. awaiting_webhook, duplicate). */
-  booking_status?: BookingStatus;
-  appointment?: { date: string; time: string; start: string; service?: string };
-  alternatives?: Array<{ date: string; time: string; start: string }>;
-  reasons?: string[];
-  /** invalid_input: what is wrong with the arguments, in English, for the agent's LLM. */
-  problems?: string[];
-  retryable?: boolean;
-}
+export const agentAnswerSchema = z
+  .object({
+    success: z.boolean(),
+    status: z.enum(agentStatuses),
+    message: z.string().describe('What the agent says to the caller (German by default, English on request)'),
+    booking_id: z.string().optional(),
+    booking_status: z.enum(bookingStatuses).optional().describe("The booking's state in the ledger (e.g. awaiting_webhook, duplicate)"),
+    appointment: slotSchema.extend({ service: z.string().optional() }).optional(),
+    alternatives: z.array(slotSchema).optional().describe('Free times to offer instead (slot_unavailable, duplicate, available)'),
+    reasons: z.array(z.string()).optional().describe('duplicate: why Cal.com\'s answer was not this booking'),
+    problems: z.array(z.string()).optional().describe('invalid_input: what is wrong with the arguments, in English, for the agent\'s LLM'),
+    retryable: z.boolean().optional(),
+  })
+  .meta({ description: 'Business outcome of a Retell function (always HTTP 200)' });
+
+export type AgentStatus = (typeof agentStatuses)[number];
+export type AgentAnswer = z.infer<typeof agentAnswerSchema>;
 
 export type Alternatives = NonNullable<AgentAnswer['alternatives']>;
 

@@ -135,7 +135,8 @@ describe.each(targets)('a process killed between Cal.com’s answer and our appe
     const second = await startChildService(env);
     running.push(second);
     const ask = () => post(second.url, '/retell/functions/get_booking_status', { call: { call_id: 'call_crash_silent' }, args: { booking_id: booking.metadata.booking_ref } });
-    expect((await ask()).json).toMatchObject({ status: 'pending', booking_status: 'requested' });
+    // Right after the restart it is still waiting for proof (or already unconfirmed if the restart was slow).
+    expect(['requested', 'unconfirmed']).toContain((await ask()).json.booking_status);
     let answer = await ask();
     for (let i = 0; i < 40 && answer.json.booking_status !== 'unconfirmed'; i += 1) {
       await new Promise((r) => setTimeout(r, 250));

@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { duplicatesCommand } from './duplicatesCommand';
 import { reconcileCommand } from './reconcileCommand';
 import { rebuildCommand, UsageError } from './rebuildCommand';
+import { retellFunctionsCommand } from './retellFunctionsCommand';
 import { serve } from './serveCommand';
+import { timelineCommand } from './timelineCommand';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
@@ -14,6 +17,9 @@ export const buildProgram = (): Command => {
   program.command('serve').description('Start the HTTP service (Retell functions, Cal.com webhooks, read endpoints)').action(serve);
   program.addCommand(rebuildCommand());
   program.addCommand(reconcileCommand());
+  program.addCommand(timelineCommand());
+  program.addCommand(duplicatesCommand());
+  program.addCommand(retellFunctionsCommand());
   return program;
 };
 

@@ -2,6 +2,8 @@ import { loadConfig } from '../config/config';
 import { startService } from '../service';
 import { createLogger } from '../telemetry/logger';
 
+const SHUTDOWN_DEADLINE_MS = 40_000;
+
 /** `booking-ledger serve`: run until SIGTERM/SIGINT, then stop taking requests and close cleanly. */
 export const serve = async (): Promise<void> => {
   const config = loadConfig();
@@ -9,9 +11,17 @@ export const serve = async (): Promise<void> => {
   const service = await startService({ config, logger });
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'Second signal: exiting without waiting for the shutdown to finish');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'Shutting down: finishing requests in flight');
+    // The service cuts requests in flight after its grace period (25 s); this is the last resort if closing hangs.
+    setTimeout(() => {
+      logger.error('Shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     service.stop().then(
       () => process.exit(0),
       (error: unknown) => {

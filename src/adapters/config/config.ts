@@ -47,8 +47,9 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = schema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  if (parsed.success && parsed.data.NODE_ENV === 'production') {
-    for (const key of requiredInProduction) if (parsed.data[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
+  // Also when other settings are bad, so that one message names everything to fix.
+  if ((parsed.success ? parsed.data.NODE_ENV : cleaned.NODE_ENV) === 'production') {
+    for (const key of requiredInProduction) if (cleaned[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;

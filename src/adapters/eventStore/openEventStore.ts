@@ -1,13 +1,19 @@
+import type { EventHistory } from '../../application/ports/eventHistory';
 import type { EventStore } from '../../application/ports/eventStore';
 import { openSqlDatabase, isSqlUrl } from '../sql/openSqlDatabase';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import { createEsdbEventStore } from './esdb/esdbEventStore';
+import { attachEventHistory } from './eventHistoryFor';
+import { createSqlEventHistory } from './postgres/sqlEventHistory';
+import { scanningEventHistory } from './scanningEventHistory';
 import { createPostgresEventStore } from './postgres/postgresEventStore';
 
 export interface OpenedStores {
   eventStore: EventStore;
   /** The read model's database: READ_MODEL_URL, else the event store's own PostgreSQL/PGlite. */
   readModel: SqlDatabase;
+  /** Analysts' history queries: indexed SQL on PostgreSQL/PGlite, a full scan on EventStoreDB. Optional for hand-built stores (tests); see `eventHistoryFor`. */
+  history?: EventHistory;
   close(): Promise<void>;
 }
 
@@ -20,9 +26,12 @@ export const openStores = async (eventStoreUrl: string, readModelUrl?: string): 
     const eventStore = await createPostgresEventStore(eventsDb);
     const separate = readModelUrl !== undefined && readModelUrl !== eventStoreUrl;
     const readModel = separate ? await openSqlDatabase(readModelUrl) : eventsDb;
+    const history = createSqlEventHistory(eventsDb);
+    attachEventHistory(eventStore, history);
     return {
       eventStore,
       readModel,
+      history,
       close: async () => {
         await eventStore.close();
         if (separate) await readModel.close();
@@ -35,6 +44,7 @@ export const openStores = async (eventStoreUrl: string, readModelUrl?: string): 
   return {
     eventStore,
     readModel,
+    history: scanningEventHistory(eventStore),
     close: async () => {
       await eventStore.close();
       await readModel.close();

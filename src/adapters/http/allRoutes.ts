@@ -1,7 +1,9 @@
 import type { Router } from 'express';
 import type { HttpContext } from './httpContext';
 import { calcomWebhookRoutes } from './routes/calcomWebhooks';
+import { incidentRoutes } from './routes/incidents';
+import { openApiRoutes } from './routes/openapi';
 import { readModelRoutes } from './routes/readModel';
 
 /** Routes beyond health and Retell functions, mounted by `serve`. */
-export const allRoutes = (ctx: HttpContext): Router[] => [calcomWebhookRoutes(ctx), readModelRoutes(ctx)];
+export const allRoutes = (ctx: HttpContext): Router[] => [calcomWebhookRoutes(ctx), readModelRoutes(ctx), incidentRoutes(ctx), openApiRoutes(ctx)];

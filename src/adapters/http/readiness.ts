@@ -1,24 +1,22 @@
-import { projectionDefinitions, projectionLag } from '../../projections';
+import { projectionDefinitions } from '../../projections';
 import type { OpenedStores } from '../eventStore/openEventStore';
+import type { ProjectionLagMonitor } from '../telemetry/projectionLag';
 import type { HttpContext, ReadinessCheck } from './httpContext';
 
-/** Ready = the event store and read model answer, and no projection is further behind than the bound. */
-export const readinessChecks = (ctx: HttpContext, stores: OpenedStores): ReadinessCheck[] => {
-  const behindSince = new Map<string, number>();
-  return [
-    { name: 'event_store', check: async () => (await stores.eventStore.headPosition(), { ok: true }) },
-    { name: 'read_model', check: async () => (await stores.readModel.query('SELECT 1'), { ok: true }) },
-    ...projectionDefinitions.map((definition) => ({
-      name: `projection:${definition.name}`,
-      check: async () => {
-        const lag = await projectionLag(stores.readModel, stores.eventStore, definition.name);
-        if (!lag.behind) behindSince.delete(definition.name);
-        else if (!behindSince.has(definition.name)) behindSince.set(definition.name, Date.now());
-        const laggingMs = lag.behind ? Date.now() - behindSince.get(definition.name)! : 0;
-        ctx.metrics.projectionLag.set({ projection: definition.name }, laggingMs / 1000);
-        const ok = laggingMs <= ctx.config.PROJECTION_LAG_LIMIT_MS;
-        return { ok, detail: ok ? undefined : `behind for ${Math.round(laggingMs / 1000)} s` };
-      },
-    })),
-  ];
-};
+/**
+ * Ready = the event store and read model answer, and no projection's lag (the age of the oldest
+ * event it has not applied, measured now; it also updates the lag gauge) exceeds PROJECTION_LAG_LIMIT_MS.
+ */
+export const readinessChecks = (ctx: HttpContext, stores: OpenedStores, lag: ProjectionLagMonitor): ReadinessCheck[] => [
+  { name: 'event_store', check: async () => (await stores.eventStore.headPosition(), { ok: true }) },
+  { name: 'read_model', check: async () => (await stores.readModel.query('SELECT 1'), { ok: true }) },
+  ...projectionDefinitions.map((definition) => ({
+    name: `projection:${definition.name}`,
+    check: async () => {
+      const { lagMs } = await lag.measureOne(definition.name);
+      const limitMs = ctx.config.PROJECTION_LAG_LIMIT_MS;
+      const ok = lagMs <= limitMs;
+      return { ok, detail: ok ? undefined : `oldest unapplied event is ${(lagMs / 1000).toFixed(1)} s old (limit ${limitMs / 1000} s)` };
+    },
+  })),
+];

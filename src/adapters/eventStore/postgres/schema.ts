@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS bl_events (
 CREATE INDEX IF NOT EXISTS bl_events_global_order ON bl_events (transaction_id, global_position);
 CREATE INDEX IF NOT EXISTS bl_events_call_id ON bl_events (call_id, global_position) WHERE call_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS bl_events_recorded_at ON bl_events (recorded_at);
+CREATE INDEX IF NOT EXISTS bl_events_data_uid ON bl_events ((data->>'uid'), global_position) WHERE (data->>'uid') IS NOT NULL;
 
 CREATE OR REPLACE FUNCTION bl_append(p_stream text, p_expected text, p_expected_version bigint, p_events jsonb)
 RETURNS TABLE (next_version bigint, last_position text)

@@ -10,8 +10,11 @@ import { z } from 'zod';
 export type Field = 'date' | 'time' | 'name' | 'service' | 'email' | 'phone' | 'bookingId' | 'reason' | 'language';
 export type Language = 'de' | 'en';
 
-/** The English argument name comes first; problems name the field by it. */
-const ALIASES: Record<Field, readonly [string, ...string[]]> = {
+/**
+ * The English argument name comes first (problems name the field by it), the German one last.
+ * Also the source of the published argument schemas (`functionSpecs.ts`, GET /retell/functions).
+ */
+export const ALIASES: Record<Field, readonly [string, ...string[]]> = {
   date: ['date', 'datum'],
   time: ['time', 'uhrzeit'],
   name: ['name'],
@@ -23,11 +26,17 @@ const ALIASES: Record<Field, readonly [string, ...string[]]> = {
   language: ['language', 'sprache'],
 };
 
-const MAX_LENGTH: Record<Field, number> = {
+export const MAX_LENGTH: Record<Field, number> = {
   date: 40, time: 40, name: 200, service: 200, email: 254, phone: 40, bookingId: 200, reason: 500, language: 20,
 };
 
-const text = z.union([z.string(), z.number().finite()]).transform((value) => String(value).trim());
+/** One argument's value: text, or a number read as text; trimmed. */
+export const argumentValue = z.union([z.string(), z.number().finite()]).transform((value) => String(value).trim());
+const text = argumentValue;
+
+/** NUL and unpaired UTF-16 surrogates cannot be stored (PostgreSQL text/jsonb): a problem to report, not a 503. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
 
 export const labelOf = (field: Field): string => ALIASES[field][0];
 
@@ -50,6 +59,9 @@ export const readFields = (
       const parsed = text.safeParse(raw);
       if (!parsed.success) {
         problems.push(`${key} must be text, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+        rejected.add(field);
+      } else if (!isStorableText(parsed.data)) {
+        problems.push(`${key} contains characters that are not allowed`);
         rejected.add(field);
       } else if (parsed.data !== '') given.push({ key, value: parsed.data });
     }

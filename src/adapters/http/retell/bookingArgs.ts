@@ -1,5 +1,6 @@
 import type { Field, Language } from './argFields';
 import { collectArgs, optional } from './collectArgs';
+import { functionSpecs, requiredFields } from './functionSpecs';
 import { dayBoundsUtc } from './wallClock';
 
 /**
@@ -44,8 +45,8 @@ export interface BookingLookupArgs {
 
 /** name, date and time are required; a slot at or before `now` (default: the current time) is a problem. */
 export const parseBookArgs = (args: Record<string, unknown>, options: { timeZone: string; now?: Date }): ArgsResult<BookArgs> => {
-  const fields: Field[] = ['date', 'time', 'name', 'service', 'email', 'phone', 'language'];
-  const { values, problems, slot, language } = collectArgs(args, fields, ['name', 'date', 'time'], options.timeZone);
+  const { fields } = functionSpecs.book_appointment;
+  const { values, problems, slot, language } = collectArgs(args, fields, requiredFields('book_appointment'), options.timeZone);
   const now = options.now ?? new Date();
   if (slot.slotStartUtc && Date.parse(slot.slotStartUtc) <= now.getTime()) {
     problems.push(`${slot.date!.text} ${slot.time!.text} is in the past`);
@@ -68,7 +69,7 @@ export const parseBookArgs = (args: Record<string, unknown>, options: { timeZone
 
 /** date is required, time optional; past days are fine (the use case filters past slots). */
 export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { timeZone: string }): ArgsResult<AvailabilityArgs> => {
-  const { problems, slot, language } = collectArgs(args, ['date', 'time', 'language'], ['date'], options.timeZone);
+  const { problems, slot, language } = collectArgs(args, functionSpecs.check_availability.fields, requiredFields('check_availability'), options.timeZone);
   if (problems.length > 0 || !slot.date) return { ok: false, problems };
   return {
     ok: true,
@@ -82,9 +83,13 @@ export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { 
   };
 };
 
-/** booking_id, or date and time; both may be given. `reason` is for cancel_appointment. */
-export const parseBookingLookupArgs = (args: Record<string, unknown>, options: { timeZone: string }): ArgsResult<BookingLookupArgs> => {
-  const { values, problems, rejected, slot, language } = collectArgs(args, ['bookingId', 'date', 'time', 'reason', 'language'], [], options.timeZone);
+/** booking_id, or date and time; both may be given. `reason` is read for cancel_appointment only (`fields`, default: its fields). */
+export const parseBookingLookupArgs = (
+  args: Record<string, unknown>,
+  options: { timeZone: string; fields?: readonly Field[] },
+): ArgsResult<BookingLookupArgs> => {
+  const fields = options.fields ?? functionSpecs.cancel_appointment.fields;
+  const { values, problems, rejected, slot, language } = collectArgs(args, fields, [], options.timeZone);
   if (values.bookingId === undefined && !rejected.has('bookingId') && problems.length === 0) {
     if (values.date === undefined && values.time === undefined) problems.push('booking_id or date and time are required');
     else if (values.date === undefined) problems.push('date is missing (give booking_id, or date and time)');

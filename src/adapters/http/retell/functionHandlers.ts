@@ -7,6 +7,7 @@ import type { RequestContext, UseCaseDeps } from '../../../application/useCases/
 import { getBookingStatus } from '../../../application/useCases/getBookingStatus';
 import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs, type ArgsResult } from './bookingArgs';
 import type { FunctionRequest } from './functionRequest';
+import { functionSpecs, type RetellFunctionName } from './functionSpecs';
 
 type Handler = (deps: UseCaseDeps, ctx: RequestContext, args: Record<string, unknown>) => Promise<AgentAnswer>;
 
@@ -25,16 +26,27 @@ const withArgs =
     return parsed.ok ? run(deps, ctx, parsed.value) : invalid(deps.settings.defaultLanguage, parsed.problems);
   };
 
-/** The Retell custom functions this service offers, by name. */
-export const functionHandlers: Record<string, Handler> = {
+/** The Retell custom functions this service offers, by name (the same names as `functionSpecs`). */
+export const functionHandlers: Record<RetellFunctionName, Handler> = {
   check_availability: withArgs(
     (args, deps) => parseAvailabilityArgs(args, { timeZone: deps.settings.timeZone }),
     (deps, _ctx, value) => checkAvailability(deps, value),
   ),
-  book_appointment: withArgs((args, deps) => parseBookArgs(args, { timeZone: deps.settings.timeZone, now: deps.now() }), bookAppointment),
-  get_booking_status: withArgs((args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone }), getBookingStatus),
+  book_appointment: withArgs(
+    (args, deps) => {
+      const parsed = parseBookArgs(args, { timeZone: deps.settings.timeZone, now: deps.now() });
+      // bookAppointment counts the answers it gives; an answer about the arguments is a book_appointment answer too.
+      if (!parsed.ok) deps.telemetry.bookingAnswered('invalid_input');
+      return parsed;
+    },
+    bookAppointment,
+  ),
+  get_booking_status: withArgs(
+    (args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone, fields: functionSpecs.get_booking_status.fields }),
+    getBookingStatus,
+  ),
   cancel_appointment: withArgs((args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone }), cancelAppointment),
 };
 
 export const runFunction = (name: string, deps: UseCaseDeps, request: FunctionRequest, requestId: string): Promise<AgentAnswer> =>
-  functionHandlers[name]!(deps, { callId: request.callId, requestId }, request.args);
+  functionHandlers[name as RetellFunctionName](deps, { callId: request.callId, requestId }, request.args);

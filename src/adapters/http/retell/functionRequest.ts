@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from './argFields';
 
 /**
  * Reads a Retell custom-function body (already JSON-parsed) in either of its two shapes:
@@ -56,6 +57,7 @@ const readCallId = (...candidates: unknown[]): string => {
   if (!parsed.success) {
     throw new MalformedFunctionRequest(`call_id must be a non-empty string of at most 256 characters: ${USAGE}`);
   }
+  if (!isStorableText(parsed.data)) throw new MalformedFunctionRequest(`call_id must not contain NUL or unpaired surrogate characters: ${USAGE}`);
   return parsed.data;
 };
 
@@ -80,3 +82,25 @@ export const parseFunctionRequest = (body: unknown): FunctionRequest => {
     args: withoutCallId(args),
   };
 };
+
+/**
+ * The two body shapes for the OpenAPI document, around a function's `args` schema. Built from the
+ * same `callId` rule the parser applies; the parser above stays lenient about everything else.
+ */
+export const functionRequestBodySchema = (args: z.ZodType) =>
+  z.union([
+    z
+      .object({
+        name: z.string().optional().describe('The function name (Retell sends it; the URL decides which function runs)'),
+        call: z
+          .object({ call_id: callId.describe("Retell's call id: retries of a call land on the same booking"), from_number: z.string().optional() })
+          .loose()
+          .describe("Retell's call object (only call_id and from_number are read)"),
+        args,
+      })
+      .loose()
+      .meta({ title: 'Wrapped (Retell default)' }),
+    z
+      .intersection(args, z.object({ call_id: callId.describe('The Retell call id (a required parameter in args-only mode)') }))
+      .meta({ title: 'Args only ("Payload: args only")' }),
+  ]);

@@ -1,0 +1,43 @@
+import type { EventHistory } from '../ports/eventHistory';
+import type { StoredEvent } from '../ports/eventStore';
+import { buildTimeline } from './buildTimeline';
+import type { Timeline, TimelineSubject } from './timelineModel';
+
+export const DEFAULT_EVENT_LIMIT = 10_000;
+
+export interface LoadTimelineOptions {
+  asOf?: Date;
+  /** At most this many events per history query (default 10,000). */
+  limit?: number;
+  now?: Date;
+}
+
+const uniqueCallIds = (events: StoredEvent[]): string[] => [
+  ...new Set(events.map((e) => e.metadata.callId).filter((id): id is string => typeof id === 'string' && id.length > 0)),
+];
+
+/**
+ * Which events a subject covers: a call's every event; for a Cal.com uid, every event naming the uid
+ * (claims, answers, webhooks) and every event of each call among them; or what was recorded in a range.
+ */
+const matchingEvents = async (history: EventHistory, subject: TimelineSubject, limit: number): Promise<{ events: StoredEvent[]; truncated: boolean }> => {
+  const ask = { limit: limit + 1 };
+  const cut = (events: StoredEvent[]) => ({ events: events.slice(0, limit), truncated: events.length > limit });
+  switch (subject.kind) {
+    case 'calls':
+      return cut(await history.eventsForCalls(subject.callIds, ask));
+    case 'recorded_between':
+      return cut(await history.eventsRecordedBetween(new Date(subject.from), new Date(subject.to), ask));
+    case 'booking_uid': {
+      const naming = cut(await history.eventsNamingUid(subject.uid, ask));
+      const ofCalls = cut(await history.eventsForCalls(uniqueCallIds(naming.events), ask));
+      return { events: [...naming.events, ...ofCalls.events], truncated: naming.truncated || ofCalls.truncated };
+    }
+  }
+};
+
+/** The timeline of a call, a Cal.com uid or a time range, as the history holds it now (or as of a moment). */
+export const loadTimeline = async (history: EventHistory, subject: TimelineSubject, options: LoadTimelineOptions = {}): Promise<Timeline> => {
+  const { events, truncated } = await matchingEvents(history, subject, options.limit ?? DEFAULT_EVENT_LIMIT);
+  return buildTimeline(events, { subject, asOf: options.asOf, truncated, now: options.now });
+};

@@ -1,0 +1,77 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/adapters/config/config';
+
+const root = path.resolve(__dirname, '../..');
+const secrets = ['RETELL_API_KEY', 'CALCOM_WEBHOOK_SECRET', 'CALCOM_API_KEY', 'CALCOM_EVENT_TYPE_ID', 'ADMIN_TOKEN'] as const;
+const production: Record<string, string> = {
+  NODE_ENV: 'production',
+  RETELL_API_KEY: 'key_retell_prod_0123456789',
+  CALCOM_WEBHOOK_SECRET: 'whsec_prod_0123456789',
+  CALCOM_API_KEY: 'cal_live_0123456789',
+  CALCOM_EVENT_TYPE_ID: '2563193',
+  ADMIN_TOKEN: 'admin-token-0123456789abcdef',
+};
+
+const problemsOf = (env: Record<string, string | undefined>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+};
+
+describe('configuration', () => {
+  it('names every bad setting in one error', () => {
+    const env = {
+      PORT: 'eighty',
+      EVENT_STORE_URL: 'mysql://db/ledger',
+      BOOKING_TIMEZONE: 'Mars/Olympus_Mons',
+      ADMIN_TOKEN: 'short',
+      LOG_LEVEL: 'chatty',
+      CALCOM_EVENT_TYPE_ID: '-3',
+      CONFIRMATION_WAIT_MS: 'soon',
+      DEFAULT_LANGUAGE: 'fr',
+      CALCOM_API_URL: 'not a url',
+    };
+    const problems = problemsOf(env);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(Object.keys(env).sort());
+    expect(() => loadConfig(env)).toThrow(/^Invalid configuration:\n {2}- /);
+    // Values (which may be secrets) are never echoed.
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
+  it('accepts a complete production configuration and treats empty values as unset', () => {
+    expect(loadConfig(production)).toMatchObject({ NODE_ENV: 'production', CALCOM_EVENT_TYPE_ID: 2563193, PORT: 3000 });
+    expect(problemsOf({ ...production, ADMIN_TOKEN: '' })).toEqual(['ADMIN_TOKEN: required when NODE_ENV=production']);
+  });
+
+  it.each(secrets)('refuses to start in production without %s', (secret) => {
+    const { [secret]: _omitted, ...env } = production;
+    expect(problemsOf(env)).toEqual([`${secret}: required when NODE_ENV=production`]);
+  });
+
+  it('reports missing secrets and bad settings together in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: '70000' });
+    expect(problems[0]).toMatch(/^PORT: /);
+    expect(problems.slice(1)).toEqual(secrets.map((s) => `${s}: required when NODE_ENV=production`));
+  });
+
+  it('the real CLI exits 78 with one message listing every missing secret', () => {
+    if (!existsSync(path.join(root, 'dist/adapters/cli/main.js'))) {
+      execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    }
+    const run = spawnSync(process.execPath, [path.join(root, 'bin/booking-ledger.js'), 'serve'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(78);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`Invalid configuration:\n${secrets.map((s) => `  - ${s}: required when NODE_ENV=production\n`).join('')}`);
+  });
+});

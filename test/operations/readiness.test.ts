@@ -1,0 +1,87 @@
+import pino from 'pino';
+import { loadConfig } from '../../src/adapters/config/config';
+import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
+import { startService } from '../../src/adapters/service';
+import { sqlTargets } from '../support/databases';
+import { eventually, startTestService, type TestService } from '../support/testService';
+import { parseMetrics, valueOf } from './promText';
+
+interface Readiness {
+  status: 'ready' | 'not_ready';
+  checks: Array<{ name: string; ok: boolean; detail?: string }>;
+}
+
+const readyz = async (url: string): Promise<{ status: number; body: Readiness }> => {
+  const response = await fetch(`${url}/readyz`);
+  return { status: response.status, body: (await response.json()) as Readiness };
+};
+const failing = (body: Readiness) => body.checks.filter((c) => !c.ok).map((c) => c.name);
+
+describe.each(sqlTargets)('GET /readyz (%s)', (_name, openDb) => {
+  describe('with one database for events and read model', () => {
+    let t: TestService;
+    beforeAll(async () => {
+      t = await startTestService(openDb, { env: { PROJECTION_LAG_LIMIT_MS: '300' } });
+    });
+    afterAll(() => t.stop());
+
+    it('is ready when the event store and read model answer and the projection keeps up', async () => {
+      await t.service.stores.eventStore.appendToStream('ops-readyz-1', [{ type: 'OpsProbe', schemaVersion: 1, data: {}, metadata: { occurredAt: new Date().toISOString() } }]);
+      const { status, body } = await eventually(async () => {
+        const answer = await readyz(t.url);
+        return answer.status === 200 && answer;
+      });
+      expect(status).toBe(200);
+      expect(body).toEqual({
+        status: 'ready',
+        checks: [
+          { name: 'event_store', ok: true },
+          { name: 'read_model', ok: true },
+          { name: 'projection:appointments', ok: true },
+        ],
+      });
+    });
+
+    it('is not ready (503, naming the projection) once the oldest unapplied event is older than PROJECTION_LAG_LIMIT_MS', async () => {
+      await t.service.projections[0]!.stop(); // the projection stalls
+      await t.service.stores.eventStore.appendToStream('ops-readyz-2', [{ type: 'OpsProbe', schemaVersion: 1, data: {}, metadata: { occurredAt: new Date().toISOString() } }]);
+      expect((await readyz(t.url)).status).toBe(200); // just appended: younger than the bound
+
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      const { status, body } = await readyz(t.url);
+      expect(status).toBe(503);
+      expect(body.status).toBe('not_ready');
+      expect(failing(body)).toEqual(['projection:appointments']);
+      expect(body.checks.find((c) => c.name === 'projection:appointments')!.detail).toMatch(/oldest unapplied event is \d+\.\d s old \(limit 0\.3 s\)/);
+
+      const lag = valueOf(parseMetrics((await t.get('/metrics', { token: null })).text), 'booking_ledger_projection_lag_seconds', { projection: 'appointments' });
+      expect(lag).toBeGreaterThan(0.3);
+      expect(lag).toBeLessThan(30);
+    });
+  });
+
+  it('is not ready (503, naming the read model) when the read-model database is closed', async () => {
+    const eventsDb = await openDb();
+    const readModelDb = await openDb();
+    const eventStore = await createPostgresEventStore(eventsDb, { pollIntervalMs: 20 });
+    const service = await startService({
+      config: loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' }),
+      stores: { eventStore, readModel: readModelDb, close: async () => undefined },
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await eventually(async () => (await readyz(service.url)).status === 200);
+      await readModelDb.close();
+      const { status, body } = await readyz(service.url);
+      expect(status).toBe(503);
+      expect(body.status).toBe('not_ready');
+      expect(failing(body)).toEqual(['read_model', 'projection:appointments']);
+      expect(body.checks.find((c) => c.name === 'event_store')).toEqual({ name: 'event_store', ok: true });
+      expect(body.checks.find((c) => c.name === 'read_model')!.detail).toEqual(expect.any(String));
+    } finally {
+      await service.stop();
+      await eventStore.close();
+      await eventsDb.close();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openPgliteDatabase } from '../../src/adapters/sql/pgliteDatabase';
+import { UID, call687, call688 } from '../fixtures/incident';
+import { replayIncident, stopReplay, type ReplayedIncident } from './support/replayIncident';
+
+const root = path.resolve(__dirname, '../..');
+
+/** `booking-ledger <args>` as a real process on the PGlite directory: exit code, stdout, stderr. */
+const cli = (dir: string, args: string[]) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support/cli.ts'), ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', EVENT_STORE_URL: `pglite://${dir}`, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (err += String(chunk)));
+    child.once('exit', (code) => resolve({ code, out, err }));
+  });
+
+describe('booking-ledger timeline and duplicates as processes (PGlite directory)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bl-timeline-'));
+  let replay: ReplayedIncident | undefined;
+
+  beforeAll(async () => {
+    replay = await replayIncident(() => openPgliteDatabase(dir));
+    await stopReplay(replay);
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('timeline --booking-uid prints both calls and exits 0', async () => {
+    const { code, out } = await cli(dir, ['timeline', '--booking-uid', UID]);
+    expect(code).toBe(0);
+    expect(out).toContain(`-- Call ${call687.callId} · ${call687.name}`);
+    expect(out).toContain(`-- Call ${call688.callId} · ${call688.name}`);
+    expect(out).toContain('DuplicateDetected');
+  }, 60_000);
+
+  it('--as-of between the calls shows 688 not yet recorded', async () => {
+    const { code, out } = await cli(dir, ['timeline', '--booking-uid', UID, '--as-of', replay!.betweenCalls.toISOString(), '--format', 'md']);
+    expect(code).toBe(0);
+    expect(out).toContain('| **not yet recorded** |');
+    expect(out.match(/\| \*\*confirmed\*\* \|/g)).toHaveLength(1);
+  }, 60_000);
+
+  it('duplicates lists the uid and exits 0', async () => {
+    const { code, out } = await cli(dir, ['duplicates', '--format', 'json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).duplicates[0]).toMatchObject({ calcomUid: UID, callIds: [call687.callId, call688.callId].sort() });
+  }, 60_000);
+
+  it('exits 3 when nothing matches and 2 on a usage error, saying why', async () => {
+    expect(await cli(dir, ['timeline', '--call', 'call_nobody'])).toMatchObject({ code: 3, out: '', err: expect.stringContaining('No events match call call_nobody') });
+    expect(await cli(dir, ['timeline', '--as-of', 'yesterday', '--call', 'x'])).toMatchObject({ code: 2, err: expect.stringContaining('--as-of "yesterday" is not an ISO 8601 instant') });
+    expect(await cli(dir, ['timeline'])).toMatchObject({ code: 2, err: expect.stringContaining('Give exactly one of --call') });
+    expect(await cli(dir, ['timeline', '--call', 'x', '--format', 'pdf'])).toMatchObject({ code: 2 });
+  }, 60_000);
+});
