@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig } from '../../src/adapters/config/config';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
+import { createSqlEventHistory } from '../../src/adapters/eventStore/postgres/sqlEventHistory';
 import { startService } from '../../src/adapters/service';
 import { openPgDatabase } from '../../src/adapters/sql/pgDatabase';
 import { openPgliteDatabase } from '../../src/adapters/sql/pgliteDatabase';
@@ -37,7 +38,7 @@ export const startBenchService = async (db: SqlDatabase, calcomUrl: string, env:
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const service = await startService({ config, stores: { eventStore, readModel: db, close: async () => undefined }, logger: pino({ level: 'silent' }) });
+  const service = await startService({ config, stores: { eventStore, readModel: db, history: createSqlEventHistory(db), close: async () => undefined }, logger: pino({ level: 'silent' }) });
   return {
     service,
     eventStore,

@@ -59,7 +59,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
         (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
     },
   });
-  const ctx: HttpContext = { config, deps, readModel: stores.readModel, logger, metrics, readiness: [] };
+  const ctx: HttpContext = { config, deps, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [] };
   const lagMonitor = startProjectionLagMonitor({
     readModel: stores.readModel,
     eventStore: stores.eventStore,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WebhookDelivery, WebhookTrigger } from '../domain';
+import { isStorableJson } from './storableText';
 
 /** The parts of a Cal.com webhook (v2021-10-20 envelope) this service reads; everything else is kept as received. */
 const stringRecord = z.record(z.string(), z.unknown()).transform((record) =>
@@ -13,7 +14,10 @@ export const calcomWebhookSchema = z.object({
     .object({
       uid: z.string().min(1).optional(),
       bookingId: z.number().optional(),
-      startTime: z.string().optional(),
+      startTime: z
+        .string()
+        .refine((v) => !Number.isNaN(Date.parse(v)) && !Number.isNaN(new Date(v).getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(v), 'startTime is not an ISO date-time')
+        .optional(),
       rescheduleUid: z.string().optional(),
       metadata: stringRecord.nullish(),
       cancellationReason: z.string().nullish(),
@@ -34,6 +38,7 @@ export const readCalcomWebhook = (raw: string): { webhook: CalcomWebhook } | { p
   } catch {
     return { problem: 'body is not JSON' };
   }
+  if (!isStorableJson(json)) return { problem: 'body holds characters that cannot be stored (NUL or an unpaired surrogate)' };
   const parsed = calcomWebhookSchema.safeParse(json);
   if (!parsed.success) return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
   if (isBookingTrigger(parsed.data.triggerEvent) && !parsed.data.payload.uid) return { problem: `payload.uid is required for ${parsed.data.triggerEvent}` };
@@ -46,7 +51,7 @@ export const toWebhookDelivery = (deliveryId: string, webhook: CalcomWebhook & {
   uid: webhook.payload.uid!,
   rescheduleUid: webhook.payload.rescheduleUid,
   calcomBookingId: webhook.payload.bookingId,
-  startTime: webhook.payload.startTime,
+  startTime: webhook.payload.startTime && new Date(webhook.payload.startTime).toISOString(),
   metadata: webhook.payload.metadata ?? {},
   reason: webhook.payload.cancellationReason ?? webhook.payload.rejectionReason ?? undefined,
   createdAt: new Date(webhook.createdAt).toISOString(),

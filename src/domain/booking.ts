@@ -73,7 +73,7 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
     case 'WebhookMismatchRecorded':
       return { ...state, deliveries: seen(state, event.data.deliveryId) };
     case 'HostConfirmationRequested':
-      return { ...state, status: state.status === 'confirmed' ? 'confirmed' : 'awaiting_host', uid: event.data.uid, deliveries: seen(state, event.data.deliveryId) };
+      return { ...state, status: answered(state, 'awaiting_host'), uid: event.data.uid, deliveries: seen(state, event.data.deliveryId) };
     case 'BookingCancelled':
       return { ...state, status: 'cancelled', deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
     case 'BookingRejected':

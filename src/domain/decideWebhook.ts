@@ -19,13 +19,14 @@ export const decideWebhook = ({ delivery, now: _now }: { delivery: WebhookDelive
     case 'BOOKING_CREATED': {
       const gaps = proofGaps(state, delivery);
       if (gaps.length > 0) return mismatch(gaps);
-      if (state.status === 'confirmed') return [];
+      if (state.confirmedAt !== undefined) return []; // proven once; a second proof adds nothing
       return [{ type: 'BookingConfirmedByWebhook', data: { ...facts, calcomBookingId: delivery.calcomBookingId } }];
     }
     case 'BOOKING_REQUESTED': {
       const gaps = proofGaps(state, delivery);
       if (gaps.length > 0) return mismatch(gaps);
-      if (state.status === 'confirmed' || state.status === 'awaiting_host') return [];
+      // Webhooks arrive in any order: a late BOOKING_REQUESTED never reopens a settled booking.
+      if (['confirmed', 'awaiting_host', 'cancelled', 'rejected'].includes(state.status)) return [];
       return [{ type: 'HostConfirmationRequested', data: facts }];
     }
     case 'BOOKING_CANCELLED':

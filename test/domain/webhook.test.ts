@@ -94,3 +94,31 @@ describe('Cal.com’s POST answer arriving after the webhook', () => {
       .thenState({ status: 'confirmed', failure: { reason: 'timeout', message: 'timeout' } });
   });
 });
+
+describe('Webhooks in any order never reopen a settled booking', () => {
+  const cancelled = () => given([requested(), accepted()]).when(receive({ triggerEvent: 'BOOKING_CANCELLED', metadata: {}, deliveryId: 'd-cancel' })).events();
+
+  it('given a cancelled booking, when BOOKING_REQUESTED and then BOOKING_CREATED arrive late, then it stays cancelled', () => {
+    const history = [requested(), accepted(), ...cancelled()];
+    given(history).when(receive({ triggerEvent: 'BOOKING_REQUESTED', deliveryId: 'd-req' })).thenNothingHappens();
+    given(history).when(receive({ deliveryId: 'd-created' })).thenState({ status: 'cancelled' });
+  });
+
+  it('records the confirming webhook only once, even after a cancellation', () => {
+    const history = [requested(), accepted(), ...cancelled()];
+    const first = given(history).when(receive({ deliveryId: 'd-created-1' })).events();
+    expect(first.map((e) => e.type)).toEqual(['BookingConfirmedByWebhook']);
+    given([...history, ...first]).when(receive({ deliveryId: 'd-created-2' })).thenNothingHappens();
+  });
+
+  it('keeps a rejected booking rejected when BOOKING_REQUESTED arrives after the rejection', () => {
+    const rejected = given([requested(), accepted()]).when(receive({ triggerEvent: 'BOOKING_REJECTED', deliveryId: 'd-rej' })).events();
+    given([requested(), accepted(), ...rejected]).when(receive({ triggerEvent: 'BOOKING_REQUESTED', deliveryId: 'd-req' })).thenNothingHappens();
+  });
+
+  it('does not take a BOOKING_CREATED whose old uid (rescheduleUid) is ours as proof', () => {
+    given([requested(), accepted()])
+      .when(receive({ uid: 'someone-else', rescheduleUid: delivery().uid, metadata: { call_id: CALL } }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_mismatch'] } }]);
+  });
+});

@@ -86,6 +86,15 @@ describe.each(sqlTargets)('POST /webhooks/calcom (%s)', (_name, openDb) => {
     expect(await statusOf(callId, bookingId)).toBe('pending');
   });
 
+  it('lets no other call read or cancel a booking by its id', async () => {
+    const { bookingId, booking } = await booked();
+    await t.sendWebhook(webhookFor(booking));
+    const asStranger = { call: { call_id: 'call_stranger' }, args: { booking_id: bookingId } };
+    expect((await t.callFunction('get_booking_status', asStranger)).json).toMatchObject({ status: 'not_found' });
+    expect((await t.callFunction('cancel_appointment', asStranger)).json).toMatchObject({ status: 'not_found' });
+    expect(nock.pendingMocks()).toEqual([]); // no cancel reached Cal.com
+  });
+
   it('records a booking we never requested as an orphan for analysts', async () => {
     const stranger = freshBooking({ start: '2031-06-04T08:00:00.000Z', eventTypeId: 1, attendee: { name: 'X', timeZone: 'UTC', email: 'x@example.org' }, metadata: {} });
     const res = await t.sendWebhook(webhookFor(stranger));

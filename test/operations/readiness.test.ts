@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { loadConfig } from '../../src/adapters/config/config';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
+import { createSqlEventHistory } from '../../src/adapters/eventStore/postgres/sqlEventHistory';
 import { startService } from '../../src/adapters/service';
 import { sqlTargets } from '../support/databases';
 import { eventually, startTestService, type TestService } from '../support/testService';
@@ -66,7 +67,7 @@ describe.each(sqlTargets)('GET /readyz (%s)', (_name, openDb) => {
     const eventStore = await createPostgresEventStore(eventsDb, { pollIntervalMs: 20 });
     const service = await startService({
       config: loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' }),
-      stores: { eventStore, readModel: readModelDb, close: async () => undefined },
+      stores: { eventStore, readModel: readModelDb, history: createSqlEventHistory(eventsDb), close: async () => undefined },
       logger: pino({ level: 'silent' }),
     });
     try {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
+import { createSqlEventHistory } from '../../src/adapters/eventStore/postgres/sqlEventHistory';
 import { loadConfig } from '../../src/adapters/config/config';
 import { startService, type RunningService } from '../../src/adapters/service';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
@@ -40,7 +41,7 @@ export const startTestService = async (
 ): Promise<TestService> => {
   const db = await openDb();
   const eventStore = await createPostgresEventStore(db, { pollIntervalMs: 20 });
-  const stores = { eventStore, readModel: db, close: async () => undefined };
+  const stores = { eventStore, readModel: db, history: createSqlEventHistory(db), close: async () => undefined };
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

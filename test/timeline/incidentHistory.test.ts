@@ -1,6 +1,5 @@
 import { runDuplicates } from '../../src/adapters/cli/duplicatesCommand';
 import { parseTimelineOptions, runTimeline } from '../../src/adapters/cli/timelineCommand';
-import { attachEventHistory } from '../../src/adapters/eventStore/eventHistoryFor';
 import { createSqlEventHistory } from '../../src/adapters/eventStore/postgres/sqlEventHistory';
 import { scanningEventHistory } from '../../src/adapters/eventStore/scanningEventHistory';
 import type { EventHistory } from '../../src/application/ports/eventHistory';
@@ -183,13 +182,6 @@ describe.each(sqlTargets)('Replaying the incident from the stored history (%s)',
       expect(json.calls.map((c: { callId: string }) => c.callId)).toEqual([call688.callId]);
       const { json: before } = await replay.t.get(`/incidents/timeline?booking_uid=${UID}&as_of=${encodeURIComponent(replay.betweenCalls.toISOString())}`);
       expect(before.bookings.map((b: { callId: string; status: string }) => [b.callId, b.status])).toEqual([[call687.callId, 'confirmed']]);
-    });
-
-    it('uses the indexed history when one is attached to the store, with the same answer', async () => {
-      const scanned = (await replay.t.get(`/incidents/timeline?booking_uid=${UID}`)).json;
-      attachEventHistory(replay.t.service.ctx.deps.store, sql);
-      const indexed = (await replay.t.get(`/incidents/timeline?booking_uid=${UID}`)).json;
-      expect({ ...indexed, generatedAt: '' }).toEqual({ ...scanned, generatedAt: '' });
     });
 
     it('refuses a bad query with 400 and answers 404 when nothing matches', async () => {

@@ -6,7 +6,6 @@ import { renderJson } from '../../application/timeline/renderJson';
 import { renderMarkdown } from '../../application/timeline/renderMarkdown';
 import { renderText } from '../../application/timeline/renderText';
 import type { Timeline, TimelineSubject } from '../../application/timeline/timelineModel';
-import { scanningEventHistory } from '../eventStore/scanningEventHistory';
 import { withStores } from './cliContext';
 import { EXIT_NOTHING_FOUND } from './exitCodes';
 import { UsageError } from './rebuildCommand';
@@ -117,7 +116,7 @@ export const timelineCommand = () =>
     .action(async (options: TimelineCliOptions) => {
       const request = parseTimelineOptions(options);
       process.exitCode = await withStores(({ stores }) =>
-        runTimeline(stores.history ?? scanningEventHistory(stores.eventStore), request, {
+        runTimeline(stores.history, request, {
           out: (text) => process.stdout.write(text),
           err: (text) => process.stderr.write(text),
         }),

@@ -3,7 +3,6 @@ import type { EventStore } from '../../application/ports/eventStore';
 import { openSqlDatabase, isSqlUrl } from '../sql/openSqlDatabase';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import { createEsdbEventStore } from './esdb/esdbEventStore';
-import { attachEventHistory } from './eventHistoryFor';
 import { createSqlEventHistory } from './postgres/sqlEventHistory';
 import { scanningEventHistory } from './scanningEventHistory';
 import { createPostgresEventStore } from './postgres/postgresEventStore';
@@ -12,8 +11,8 @@ export interface OpenedStores {
   eventStore: EventStore;
   /** The read model's database: READ_MODEL_URL, else the event store's own PostgreSQL/PGlite. */
   readModel: SqlDatabase;
-  /** Analysts' history queries: indexed SQL on PostgreSQL/PGlite, a full scan on EventStoreDB. Optional for hand-built stores (tests); see `eventHistoryFor`. */
-  history?: EventHistory;
+  /** Analysts' history queries: indexed SQL on PostgreSQL/PGlite, a full scan over `readAll` on EventStoreDB. */
+  history: EventHistory;
   close(): Promise<void>;
 }
 
@@ -27,7 +26,6 @@ export const openStores = async (eventStoreUrl: string, readModelUrl?: string): 
     const separate = readModelUrl !== undefined && readModelUrl !== eventStoreUrl;
     const readModel = separate ? await openSqlDatabase(readModelUrl) : eventsDb;
     const history = createSqlEventHistory(eventsDb);
-    attachEventHistory(eventStore, history);
     return {
       eventStore,
       readModel,

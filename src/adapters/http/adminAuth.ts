@@ -9,7 +9,7 @@ export const requireAdmin =
   (token: string | undefined): RequestHandler =>
   (req, res, next) => {
     if (!token) return next();
-    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     if (given && timingSafeEqual(digest(given), digest(token))) return next();
     res.set('WWW-Authenticate', 'Bearer realm="booking-ledger"');
     sendError(res, 401, 'unauthorized', 'This endpoint needs Authorization: Bearer <ADMIN_TOKEN>');

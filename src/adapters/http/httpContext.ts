@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EventHistory } from '../../application/ports/eventHistory';
 import type { UseCaseDeps } from '../../application/useCases/deps';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import type { Config } from '../config/config';
@@ -14,6 +15,8 @@ export interface HttpContext {
   config: Config;
   deps: UseCaseDeps;
   readModel: SqlDatabase;
+  /** History queries for analysts (timeline). */
+  history: EventHistory;
   logger: Logger;
   metrics: Metrics;
   readiness: ReadinessCheck[];

@@ -1,13 +1,12 @@
 import { answerFor, type AgentAnswer } from '../agentAnswer';
-import { handleBookingCommand, loadBooking } from '../bookingRepository';
+import { handleBookingCommand } from '../bookingRepository';
 import { messages } from '../messages';
 import type { RequestContext, UseCaseDeps } from './deps';
-import { bookingIdOf, type BookingLookupInput } from './getBookingStatus';
+import { loadOwnBooking, type BookingLookupInput } from './getBookingStatus';
 
 /** Cancel on Cal.com first; record the cancellation only once Cal.com has done it. */
 export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): Promise<AgentAnswer> => {
-  const bookingId = bookingIdOf(deps, ctx, input);
-  const { state } = await loadBooking(deps.store, bookingId);
+  const { bookingId, state } = await loadOwnBooking(deps, ctx, input);
   const language = input.language ?? (state.status === 'none' ? deps.settings.defaultLanguage : state.language);
   const say = messages[language];
   if (state.status === 'none') return { success: false, status: 'not_found', message: say.notFound() };

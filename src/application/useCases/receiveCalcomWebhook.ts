@@ -4,6 +4,7 @@ import { handleBookingCommand } from '../bookingRepository';
 import { isBookingTrigger, readCalcomWebhook, toWebhookDelivery } from '../calcomWebhook';
 import { toNewEvent, type Causation } from '../eventEnvelope';
 import { isConcurrencyError } from '../ports/eventStore';
+import { toStorableText } from '../storableText';
 import { claimCalcomUid } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
 import { routeDelivery } from './routeDelivery';
@@ -28,7 +29,7 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer): 
 
   const first: DeliveryEvent =
     'problem' in read
-      ? { type: 'CalcomWebhookRejected', data: { deliveryId, occurredAt: now, reason: read.problem, rawBody: raw.slice(0, RAW_BODY_KEPT), truncated: raw.length > RAW_BODY_KEPT } }
+      ? { type: 'CalcomWebhookRejected', data: { deliveryId, occurredAt: now, reason: read.problem, rawBody: toStorableText(raw.slice(0, RAW_BODY_KEPT)), truncated: raw.length > RAW_BODY_KEPT } }
       : {
           type: 'CalcomWebhookReceived',
           data: { deliveryId, occurredAt: now, triggerEvent: read.webhook.triggerEvent, uid: read.webhook.payload.uid, callId: read.webhook.payload.metadata?.call_id, body: JSON.parse(raw) },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from '../../../application/storableText';
 
 /**
  * The argument names our Retell functions accept (German as in the seed prompt, and English),
@@ -34,9 +35,8 @@ export const MAX_LENGTH: Record<Field, number> = {
 export const argumentValue = z.union([z.string(), z.number().finite()]).transform((value) => String(value).trim());
 const text = argumentValue;
 
-/** NUL and unpaired UTF-16 surrogates cannot be stored (PostgreSQL text/jsonb): a problem to report, not a 503. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+// NUL and unpaired UTF-16 surrogates cannot be stored (PostgreSQL text/jsonb): a problem to report, not a 503.
+export { isStorableText } from '../../../application/storableText';
 
 export const labelOf = (field: Field): string => ALIASES[field][0];
 

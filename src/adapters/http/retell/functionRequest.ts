@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isStorableText } from './argFields';
+import { isStorableText } from '../../../application/storableText';
 
 /**
  * Reads a Retell custom-function body (already JSON-parsed) in either of its two shapes:

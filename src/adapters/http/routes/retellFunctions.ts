@@ -38,7 +38,8 @@ export const retellFunctionRoutes = (ctx: HttpContext): Router => {
     if (!ctx.config.CALCOM_EVENT_TYPE_ID) {
       return void sendError(res, 503, 'not_configured', 'CALCOM_EVENT_TYPE_ID is not set on this service', { retryable: false });
     }
-    const requestId = req.get('x-request-id') ?? randomUUID();
+    const given = req.get('x-request-id');
+    const requestId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     const answer = await runFunction(name, ctx.deps, request, requestId);
     ctx.logger.info({ fn: name, callId: request.callId, requestId, status: answer.status, bookingId: answer.booking_id }, 'Retell function answered');
     res.json(answer);

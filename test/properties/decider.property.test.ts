@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { decide, evolve, foldBooking, initialState, type BookingCommand, type WebhookDelivery } from '../../src/domain';
+import { BOOKING, CALL, runScenario, scenarioArb, type Scenario, type Trace } from './deciderScenario';
+
+/**
+ * Properties of the Booking decider over arbitrary interleavings and duplications of Cal.com answers,
+ * failures, webhook deliveries (every trigger; matching, foreign, metadata-less, other uid; redelivered
+ * under the same id and re-sent under new ids), reconciliations and agent cancellations.
+ * Outcomes are judged against the generated inputs, not against the decider's own helpers.
+ */
+
+const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 400) };
+
+const webhookOf = (command: BookingCommand): WebhookDelivery | undefined => (command.type === 'RecordWebhook' ? command.data.delivery : undefined);
+
+/**
+ * The Cal.com uids that could be this booking's, by the inputs alone, at step `upTo` (exclusive):
+ * uids of answers that carried our booking_ref or our call_id, and every uid a reschedule moved to.
+ * Deliberately generous: a confirmation must at least concern one of these (or carry our booking_ref).
+ */
+const candidateUids = (trace: Trace, upTo: number): Set<string> => {
+  const uids = new Set<string>();
+  trace.steps.slice(0, upTo).forEach(({ command, before }) => {
+    if (before.status === 'none') return;
+    if (command.type === 'RecordCalcomAnswer') {
+      const { metadata, uid } = command.data.answer;
+      if (metadata.booking_ref === BOOKING || metadata.call_id === CALL) uids.add(uid);
+    }
+    const delivery = webhookOf(command);
+    if (delivery?.triggerEvent === 'BOOKING_RESCHEDULED') uids.add(delivery.uid);
+    // A BOOKING_REQUESTED / BOOKING_CREATED with our call id and our booking_ref names the uid too.
+    if (delivery && delivery.metadata.call_id === CALL && delivery.metadata.booking_ref === BOOKING) uids.add(delivery.uid);
+  });
+  return uids;
+};
+
+/** A BOOKING_CREATED with our call id that concerns this booking (booking_ref, or one of its uids). */
+const provesBooking = (trace: Trace, index: number): boolean => {
+  const delivery = webhookOf(trace.steps[index]!.command);
+  if (!delivery || delivery.triggerEvent !== 'BOOKING_CREATED') return false;
+  if (trace.steps[index]!.before.status === 'none') return false;
+  if (delivery.metadata.call_id !== CALL) return false;
+  const uids = candidateUids(trace, index);
+  // Concerning the booking: our booking_ref, or one of its uids (as the uid, or as the uid it was moved from).
+  return delivery.metadata.booking_ref === BOOKING || uids.has(delivery.uid) || (delivery.rescheduleUid !== undefined && uids.has(delivery.rescheduleUid));
+};
+
+const describeScenario = (scenario: Scenario, trace: Trace) =>
+  trace.steps.map((s, i) => `${i}: ${s.command.type} ${JSON.stringify(webhookOf(s.command) ?? (s.command.type === 'RecordCalcomAnswer' ? s.command.data : ''))} -> [${s.produced.map((e) => e.type).join(', ')}] ${s.after.status}`).join('\n') +
+  `\n(scenario steps: ${scenario.steps.length})`;
+
+describe('Booking decider properties (fast-check)', () => {
+  it('(a) is confirmed only after a BOOKING_CREATED with our call_id that concerns this booking', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (scenario) => {
+        const trace = runScenario(scenario);
+        trace.steps.forEach((step, i) => {
+          if (step.after.status !== 'confirmed') return;
+          // Becoming confirmed happens exactly on such a delivery …
+          if (step.before.status !== 'confirmed' && !provesBooking(trace, i)) {
+            throw new Error(`step ${i} confirmed without proof:\n${describeScenario(scenario, trace)}`);
+          }
+          // … and staying confirmed needs one applied at or before this step.
+          if (!trace.steps.slice(0, i + 1).some((_, j) => provesBooking(trace, j))) {
+            throw new Error(`confirmed at step ${i} with no proving delivery:\n${describeScenario(scenario, trace)}`);
+          }
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('(b) is deterministic, and folding the events equals the state built step by step', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (scenario) => {
+        const first = runScenario(scenario);
+        const second = runScenario(scenario);
+        expect(second.events).toEqual(first.events);
+        expect(second.state).toEqual(first.state);
+        expect(foldBooking(first.events)).toEqual(first.state);
+        expect(foldBooking(structuredClone(first.events))).toEqual(first.state);
+        let prefix = 0;
+        for (const step of first.steps) {
+          prefix += step.produced.length;
+          expect(foldBooking(first.events.slice(0, prefix))).toEqual(step.after);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('(c) never appends anything for a redelivery of a delivery it already received', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (scenario) => {
+        const trace = runScenario(scenario);
+        const received = new Set<string>();
+        trace.steps.forEach((step, i) => {
+          const delivery = webhookOf(step.command);
+          if (!delivery) return;
+          if (received.has(delivery.deliveryId) && step.produced.length > 0) {
+            throw new Error(`redelivery ${delivery.deliveryId} at step ${i} appended ${step.produced.map((e) => e.type)}:\n${describeScenario(scenario, trace)}`);
+          }
+          if (step.before.status !== 'none') received.add(delivery.deliveryId);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('(d) records BookingConfirmedByWebhook at most once', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (scenario) => {
+        const trace = runScenario(scenario);
+        const confirmations = trace.steps.flatMap((s) => s.produced).filter((e) => e.type === 'BookingConfirmedByWebhook');
+        if (confirmations.length > 1) throw new Error(`${confirmations.length} confirmations:\n${describeScenario(scenario, trace)}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('(f) never confirms (or reopens) a booking after it was cancelled or rejected', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (scenario) => {
+        const trace = runScenario(scenario);
+        let ended = false;
+        trace.steps.forEach((step, i) => {
+          if (ended && step.after.status !== 'cancelled' && step.after.status !== 'rejected') {
+            throw new Error(`step ${i} left ${step.before.status} for ${step.after.status}:\n${describeScenario(scenario, trace)}`);
+          }
+          if (step.after.status === 'cancelled' || step.after.status === 'rejected') ended = true;
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('(e) produces no event for a booking that was never requested', () => {
+    fc.assert(
+      fc.property(scenarioArb({ requestFirst: fc.constant(false) }), (scenario) => {
+        const trace = runScenario(scenario);
+        const firstRequest = trace.steps.findIndex((s) => s.command.type === 'RequestBooking');
+        const before = firstRequest === -1 ? trace.steps : trace.steps.slice(0, firstRequest);
+        for (const step of before) {
+          expect(step.produced).toEqual([]);
+          expect(step.after).toEqual(initialState());
+        }
+        if (firstRequest === -1) expect(trace.events).toEqual([]);
+        // Every event names this booking and this call.
+        for (const event of trace.events) expect(event.data).toMatchObject({ bookingId: BOOKING, callId: CALL });
+      }),
+      RUNS,
+    );
+  });
+});
+
+
+describe('cancelled and rejected bookings are final for webhooks arriving in any order', () => {
+  const now = '2031-05-01T09:10:00.000Z';
+  const ours = (deliveryId: string, triggerEvent: WebhookDelivery['triggerEvent']): BookingCommand => ({
+    type: 'RecordWebhook',
+    data: {
+      delivery: { deliveryId, triggerEvent, uid: 'uid-ours', startTime: '2031-05-12T07:00:00.000Z', metadata: { call_id: CALL, booking_ref: BOOKING }, createdAt: now },
+      now,
+    },
+  });
+  const play = (...commands: BookingCommand[]) => {
+    const scenario: Scenario = { attendee: { name: 'A', email: 'a@example.org' }, deliveries: [], steps: [{ step: { kind: 'request' }, at: Date.parse(now) }] };
+    let state = runScenario(scenario).state;
+    const produced = commands.map((command) => {
+      const events = decide(command, state);
+      state = events.reduce(evolve, state);
+      return events;
+    });
+    return { state, produced };
+  };
+
+  it('a second BOOKING_CREATED after an agent cancellation records no second confirmation', () => {
+    const { produced } = play(ours('d-1', 'BOOKING_CREATED'), { type: 'RecordAgentCancellation', data: { now } }, ours('d-2', 'BOOKING_CREATED'));
+    expect(produced[2]).toEqual([]);
+  });
+
+  it('webhooks arriving CANCELLED, REQUESTED, CREATED leave the booking cancelled, not confirmed', () => {
+    const { state } = play(ours('d-c', 'BOOKING_CANCELLED'), ours('d-r', 'BOOKING_REQUESTED'), ours('d-k', 'BOOKING_CREATED'));
+    expect(state.status).toBe('cancelled');
+  });
+
+  it('a BOOKING_REQUESTED after BOOKING_REJECTED leaves the booking rejected', () => {
+    const { state } = play(ours('d-x', 'BOOKING_REJECTED'), ours('d-r', 'BOOKING_REQUESTED'));
+    expect(state.status).toBe('rejected');
+  });
+});
