@@ -15,15 +15,25 @@ const settleAll = async <T>(tasks: Promise<T>[]) => {
   return { won, lost, results };
 };
 
-const readAllAfter = async (store: EventStore, after: string | undefined, belongs: (e: StoredEvent) => boolean) => {
+/**
+ * Reads forward like a subscriber until `expected` events of ours arrived (or a deadline passed). An
+ * unrelated transaction still open elsewhere holds back what readers may see (never skips it), so
+ * completeness is checked eventually, while order and uniqueness are checked on everything read.
+ */
+const readAllAfter = async (store: EventStore, after: string | undefined, belongs: (e: StoredEvent) => boolean, expected: number) => {
   const collected: StoredEvent[] = [];
   let position = after;
-  for (;;) {
+  const deadline = Date.now() + 15_000;
+  while (collected.length < expected && Date.now() < deadline) {
     const batch = await store.readAll({ after: position, maxCount: 250 });
-    if (batch.length === 0) return collected;
+    if (batch.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
     collected.push(...batch.filter(belongs));
     position = batch[batch.length - 1]!.position;
   }
+  return collected;
 };
 
 /**
@@ -116,7 +126,7 @@ export const describeEventStoreConformance = (adapterName: string, open: () => P
           }
         }),
       );
-      const seen = await readAllAfter(store, head, (e) => e.streamId.startsWith(prefix));
+      const seen = await readAllAfter(store, head, (e) => e.streamId.startsWith(prefix), writers * perWriter);
       expect(seen).toHaveLength(writers * perWriter);
       expect(new Set(seen.map((e) => e.id)).size).toBe(writers * perWriter);
       for (let k = 1; k < seen.length; k += 1) expect(seen[k - 1]!.position < seen[k]!.position).toBe(true);
