@@ -2,8 +2,15 @@ import type { EventStore, StoredEvent } from '../application/ports/eventStore';
 import type { SqlDatabase, SqlExecutor } from '../adapters/sql/sqlDatabase';
 import { projectionCheckpointsSchema } from './schema';
 
-/** Applies one event to the read model inside the batch's transaction. Must be idempotent. */
-export type ProjectionApply = (tx: SqlExecutor, event: StoredEvent) => Promise<void>;
+/**
+ * Applies one event to the read model inside the batch's transaction. Must be idempotent. A projection
+ * may also offer `batch`: the same for all of a batch's events at once, with the same result (the
+ * runner then uses it; a plain function is applied event by event).
+ */
+export interface ProjectionApply {
+  (tx: SqlExecutor, event: StoredEvent): Promise<void>;
+  batch?(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void>;
+}
 
 export interface ProjectionBatch {
   name: string;
@@ -65,10 +72,12 @@ const ensureSchema = async (db: SqlDatabase, schema?: string) => {
  * (`pg_try_advisory_xact_lock`), re-read the checkpoint `FOR UPDATE`, apply the batch, move the
  * checkpoint. Rows and checkpoint commit together or not at all.
  */
-const runRound = async (options: ProjectionOptions): Promise<Round> => {
+type ReadBatch = (after: string | undefined) => Promise<StoredEvent[]>;
+
+const runRound = async (options: ProjectionOptions, read?: ReadBatch): Promise<Round> => {
   const { name, eventStore, db, apply, batchSize = 500 } = options;
   const from = await readCheckpoint(db, name);
-  const events = await eventStore.readAll({ after: from, maxCount: batchSize });
+  const events = await (read ? read(from) : eventStore.readAll({ after: from, maxCount: batchSize }));
   if (events.length === 0) return { kind: 'caught_up', position: from };
   const to = events[events.length - 1]!.position;
 
@@ -82,7 +91,8 @@ const runRound = async (options: ProjectionOptions): Promise<Round> => {
     const current = rows[0]?.position ?? undefined;
     // Another instance committed this batch between our read and our lock: read again.
     if (current !== from) return { kind: 'moved', position: current };
-    for (const event of events) await apply(tx, event);
+    if (apply.batch) await apply.batch(tx, events);
+    else for (const event of events) await apply(tx, event);
     await tx.query(
       `INSERT INTO bl_projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
@@ -163,6 +173,27 @@ export const startProjection = (options: StartProjectionOptions): RunningProject
   };
 };
 
+/**
+ * Reads batches in order and fetches the next one while the caller applies the current one, so the
+ * database writes one batch while this process decodes the next. A read for another position (the
+ * checkpoint moved under another leader) discards the one fetched ahead.
+ */
+const readAhead = (eventStore: EventStore, maxCount: number): ReadBatch => {
+  let ahead: { after: string | undefined; events: Promise<StoredEvent[]> } | undefined;
+  const fetch = (after: string | undefined) => {
+    const events = eventStore.readAll({ after, maxCount });
+    events.catch(() => undefined); // a discarded read must not become an unhandled rejection
+    return { after, events };
+  };
+  return async (after) => {
+    const current = ahead && ahead.after === after ? ahead : fetch(after);
+    ahead = undefined;
+    const events = await current.events;
+    if (events.length === maxCount) ahead = fetch(events[events.length - 1]!.position);
+    return events;
+  };
+};
+
 export interface RunToEndOptions extends ProjectionOptions {
   /** While another instance leads, how often to look whether it reached the head (default 100 ms). */
   pollIntervalMs?: number;
@@ -176,9 +207,10 @@ export interface RunToEndOptions extends ProjectionOptions {
 export const runProjectionToEnd = async (options: RunToEndOptions): Promise<number> => {
   await ensureSchema(options.db, options.schema);
   const head = await options.eventStore.headPosition();
+  const read = readAhead(options.eventStore, options.batchSize ?? 500);
   let applied = 0;
   for (;;) {
-    const round = await runRound(options);
+    const round = await runRound(options, read);
     if (round.kind === 'applied') {
       applied += round.batch.count;
       options.onBatch?.(round.batch);
@@ -195,6 +227,9 @@ const safeTable = (name: string): string => {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid table name "${name}"`);
   return name;
 };
+
+/** A rebuild reads and applies this many events per transaction unless told otherwise (live runs: 500). */
+export const REBUILD_BATCH_SIZE = 20_000;
 
 export interface RebuildOptions extends ProjectionOptions {
   /** The projection's tables, emptied before replaying every event. */
@@ -220,6 +255,7 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<number
   options.onProgress?.(0);
   const applied = await runProjectionToEnd({
     ...options,
+    batchSize: options.batchSize ?? REBUILD_BATCH_SIZE,
     onBatch: (batch) => {
       done += batch.count;
       options.onProgress?.(done);
