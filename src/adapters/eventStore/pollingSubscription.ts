@@ -1,13 +1,6 @@
 import type { ReadAllOptions, StoredEvent, SubscribeOptions, Subscription } from '../../application/ports/eventStore';
+import { wakeableSleep as sleep } from './wakeableSleep';
 
-const sleep = (ms: number, signal: { wake?: () => void }) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
 
 /**
  * A catch-up subscription over `readAll`: reads batches after the last handled position,

@@ -2,18 +2,11 @@ import { START, excludeSystemEvents, type AllStreamSubscription, type EventStore
 import type { SubscribeOptions, Subscription } from '../../../application/ports/eventStore';
 import { isSystemEvent, toStoredEvent } from './mapping';
 import { decodeEsdbPosition } from './positions';
+import { wakeableSleep as sleep } from '../wakeableSleep';
 
 const INITIAL_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
 
-const sleep = (ms: number, signal: { wake?: () => void }) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
 
 const quietly = async (subscription: AllStreamSubscription | undefined) => {
   try {
