@@ -36,10 +36,6 @@ export interface Booking {
 
 export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [], calcomAnswered: false });
 
-/** Statuses from which nothing but a cancellation or a late proof changes the outcome. */
-export const isSettled = (status: BookingStatus): boolean =>
-  ['confirmed', 'duplicate', 'slot_unavailable', 'cancelled', 'rejected'].includes(status);
-
 const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];
 
 /** What webhooks established (host pending, confirmed, cancelled, rejected) outranks what the POST answer implies. */

@@ -4,15 +4,18 @@
  */
 
 /** Where each projection has got to in the event store's global order (committed with its rows). */
-export const projectionCheckpointsSchema = `
-BEGIN;
-SELECT pg_advisory_xact_lock(4242002);
-
+const checkpointsTable = `
 CREATE TABLE IF NOT EXISTS bl_projection_checkpoints (
   name       text PRIMARY KEY,
   position   text COLLATE "C",
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+`;
+
+export const projectionCheckpointsSchema = `
+BEGIN;
+SELECT pg_advisory_xact_lock(4242002);
+${checkpointsTable}
 
 COMMIT;
 `;
@@ -46,13 +49,7 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 export const appointmentsSchema = `
 BEGIN;
 SELECT pg_advisory_xact_lock(4242002);
-
-CREATE TABLE IF NOT EXISTS bl_projection_checkpoints (
-  name       text PRIMARY KEY,
-  position   text COLLATE "C",
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-
+${checkpointsTable}
 CREATE TABLE IF NOT EXISTS bl_appointments (
   booking_id                 text PRIMARY KEY,
   call_id                    text,

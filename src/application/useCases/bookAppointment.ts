@@ -27,7 +27,7 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   const attendee = attendeeIdentity({ name: input.name, email: input.email, phone: input.phone }, ctx.callId, placeholderEmailDomain);
 
-  const { appended } = await handleBookingCommand(
+  const { appended, state: requested } = await handleBookingCommand(
     deps.store,
     bookingId,
     {
@@ -46,7 +46,7 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
     },
     causation,
   );
-  if (appended.length > 0) await submitToCalcom(deps, bookingId, causation);
+  if (appended.length > 0) await submitToCalcom(deps, bookingId, requested, causation);
   else deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
 
   const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs);

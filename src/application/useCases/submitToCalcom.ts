@@ -1,5 +1,6 @@
 import { duplicateReasonsFor, type CalcomAnswer } from '../../domain';
-import { handleBookingCommand, loadBooking } from '../bookingRepository';
+import type { Booking } from '../../domain';
+import { handleBookingCommand } from '../bookingRepository';
 import type { Causation } from '../eventEnvelope';
 import type { CalcomBooking } from '../ports/calcom';
 import { claimCalcomUid, readUidOwner } from '../uidClaims';
@@ -21,8 +22,7 @@ const toAnswer = (httpStatus: number, booking: CalcomBooking, latencyMs: number)
  * The one POST to Cal.com for a requested booking, and the facts it produced. An answer that is ours
  * claims its uid (first claimant wins); one that is not only reads who owns it. The decider judges.
  */
-export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, causation: Causation): Promise<void> => {
-  const { state } = await loadBooking(deps.store, bookingId);
+export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, state: Booking, causation: Causation): Promise<void> => {
   if (state.calcomAnswered || !state.attendee || !state.slotStart || !state.callId) return;
   const result = await deps.calcom.createBooking({
     eventTypeId: state.eventTypeId ?? deps.settings.eventTypeId,
