@@ -18,7 +18,7 @@ import { startBaselineProcess, startServiceProcess, type Build, type Child } fro
 import { runLoad, runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
 import type { ResultRow } from './support/report';
-import { calcomSignature, retellSignature } from './support/signing';
+import { BOOKABLE_DATE, calcomSignature, retellSignature } from './support/signing';
 import { RETELL_KEY, WEBHOOK_SECRET } from './support/startBenchService';
 import { fmt, sleep } from './support/stats';
 
@@ -96,7 +96,7 @@ const bookRequests = (prefix: string) => {
     call += 1;
     const minutes = (call % 96) * 15;
     const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-    const body = JSON.stringify({ name: 'book_appointment', call: { call_id: `call_${prefix}_${call}` }, args: { date: '2032-01-15', time, name: 'Bench Caller' } });
+    const body = JSON.stringify({ name: 'book_appointment', call: { call_id: `call_${prefix}_${call}` }, args: { date: BOOKABLE_DATE, time, name: 'Bench Caller' } });
     return { method: 'POST', path: '/retell/functions/book_appointment', body, headers: { 'content-type': 'application/json', 'x-retell-signature': retellSignature(body, RETELL_KEY) } };
   };
 };

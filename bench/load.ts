@@ -6,7 +6,7 @@
  * Exits 1 on any 5xx, timeout, or acknowledged webhook that is not stored.
  */
 import autocannon from 'autocannon';
-import { calcomSignature, retellSignature } from './support/signing';
+import { BOOKABLE_DATE, calcomSignature, retellSignature } from './support/signing';
 import { startLocalCalcom } from './support/localCalcom';
 import { RETELL_KEY, WEBHOOK_SECRET, openBenchDatabase, startBenchService, type StoreKind } from './support/startBenchService';
 
@@ -42,7 +42,7 @@ const main = async () => {
           const body = JSON.stringify({
             name: 'book_appointment',
             call: { call_id: `call_load_${process.pid}_${call}` },
-            args: { date: '2032-01-15', time: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`, name: 'Load Caller' },
+            args: { date: BOOKABLE_DATE, time: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`, name: 'Load Caller' },
           });
           return { ...req, body, headers: { 'content-type': 'application/json', 'x-retell-signature': retellSignature(body, RETELL_KEY) } };
         },

@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
@@ -9,6 +9,7 @@ import { createApp } from './http/app';
 import type { HttpContext } from './http/httpContext';
 import { readinessChecks } from './http/readiness';
 import { createReconciler, type Reconciler } from './reconciler';
+import { createSqlUsedSignatures } from './sql/sqlUsedSignatures';
 import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
 import { startProjectionLagMonitor } from './telemetry/projectionLag';
@@ -59,7 +60,12 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
         (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
     },
   });
-  const ctx: HttpContext = { config, deps, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [] };
+  const usedSignatures = await createSqlUsedSignatures(stores.readModel);
+  const ctx: HttpContext = { config, deps, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures };
+  const forgetSignatures = setInterval(() => {
+    usedSignatures.forgetExpired(new Date()).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'Expired signatures not pruned'));
+  }, 60_000);
+  forgetSignatures.unref();
   const lagMonitor = startProjectionLagMonitor({
     readModel: stores.readModel,
     eventStore: stores.eventStore,
@@ -76,13 +82,34 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
       eventStore: stores.eventStore,
       db: stores.readModel,
       onError: (error) => logger.error({ projection: definition.name, err: { message: (error as Error).message } }, 'Projection batch failed; retrying'),
+      onBatch: (batch) => {
+        for (const parked of batch.parked) {
+          metrics.projectionParked.inc({ projection: parked.projection });
+          logger.error(
+            { alert: 'projection_event_parked', projection: parked.projection, eventId: parked.eventId, eventType: parked.type, streamId: parked.streamId, position: parked.position, error: parked.error },
+            'Projection could not apply an event: parked it and went on',
+          );
+        }
+      },
     }),
   );
 
   const reconciler = createReconciler({ deps, readModel: stores.readModel, windowMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS, logger });
   const app = createApp(ctx);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.PORT, () => resolve(listening)).once('error', reject);
+  // Slow clients cannot hold a socket: headers and the whole request must arrive in time (checked every second).
+  const server = createServer(
+    {
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(config.PORT, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Requests in flight, so that stop() can answer them with `Connection: close` (no keep-alive after shutdown began).
   const inFlight = new Set<ServerResponse>();
@@ -121,6 +148,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
         grace.unref();
         await closed;
         clearTimeout(grace);
+        clearInterval(forgetSignatures);
         await reconciler.stop();
         await lagMonitor.stop();
         await Promise.all(projections.map((p) => p.stop()));

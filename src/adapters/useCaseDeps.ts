@@ -37,5 +37,7 @@ export const useCaseDepsFor = (
     placeholderEmailDomain: config.PLACEHOLDER_EMAIL_DOMAIN,
     confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    phoneRegion: config.DEFAULT_PHONE_REGION,
+    horizonDays: config.BOOKING_HORIZON_DAYS,
   },
 });

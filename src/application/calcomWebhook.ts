@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WebhookDelivery, WebhookTrigger } from '../domain';
+import { parseBoundedJson } from './boundedJson';
 import { isStorableJson } from './storableText';
 
 /** The parts of a Cal.com webhook (v2021-10-20 envelope) this service reads; everything else is kept as received. */
@@ -31,18 +32,15 @@ export const bookingTriggers: readonly WebhookTrigger[] = ['BOOKING_CREATED', 'B
 export const isBookingTrigger = (trigger: string): trigger is WebhookTrigger => (bookingTriggers as readonly string[]).includes(trigger);
 
 /** Reads a body; `problem` explains in one line why it cannot be used. */
-export const readCalcomWebhook = (raw: string): { webhook: CalcomWebhook } | { problem: string } => {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return { problem: 'body is not JSON' };
-  }
+export const readCalcomWebhook = (raw: string): { webhook: CalcomWebhook; body: unknown } | { problem: string } => {
+  const parsed_ = parseBoundedJson(raw);
+  if ('problem' in parsed_) return parsed_;
+  const json = parsed_.value;
   if (!isStorableJson(json)) return { problem: 'body holds characters that cannot be stored (NUL or an unpaired surrogate)' };
   const parsed = calcomWebhookSchema.safeParse(json);
   if (!parsed.success) return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
   if (isBookingTrigger(parsed.data.triggerEvent) && !parsed.data.payload.uid) return { problem: `payload.uid is required for ${parsed.data.triggerEvent}` };
-  return { webhook: parsed.data };
+  return { webhook: parsed.data, body: json };
 };
 
 export const toWebhookDelivery = (deliveryId: string, webhook: CalcomWebhook & { triggerEvent: WebhookTrigger }): WebhookDelivery => ({

@@ -5,7 +5,14 @@
 export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
 /** `<type>@<fromVersion>` → function producing version fromVersion + 1. */
-export const upcasters: Record<string, Upcaster> = {};
+export const upcasters: Record<string, Upcaster> = {
+  // v1 requests recorded no trusted caller number: they stay reachable from their own call only.
+  'BookingRequested@1': (data) => data,
+  // v1 lookups were all made by the reconciler.
+  'CalcomBookingLookedUp@1': (data) => ({ ...data, purpose: 'reconcile' }),
+  // v1 confirmations all carried our metadata (the host-acceptance rule came with v2).
+  'BookingConfirmedByWebhook@1': (data) => ({ ...data, via: 'metadata' }),
+};
 
 export const upcast = (type: string, version: number, data: unknown, registry: Record<string, Upcaster> = upcasters): unknown => {
   let current = data as Record<string, unknown>;

@@ -17,17 +17,25 @@ export interface Booking {
   status: BookingStatus;
   bookingId?: string;
   callId?: string;
+  /** The caller's number from Retell (E.164), when the booking was made from a phone call. */
+  callerNumber?: string;
   eventTypeId?: number;
   slotStart?: string;
   requestedAt?: string;
   attendee?: Attendee;
   language: 'de' | 'en';
-  /** The Cal.com uid verified as this booking's own. */
+  /** The Cal.com uid verified as this booking's own (always one whose claim this booking holds). */
   uid?: string;
+  /** The uid Cal.com gave this booking with our metadata (a verified POST answer or a proven BOOKING_REQUESTED). */
+  verifiedUid?: string;
+  /** A metadata-less BOOKING_CREATED (host accepted) for `verifiedUid`, waiting for a lookup to back it up. */
+  hostAcceptance?: { deliveryId: string; uid: string; calcomBookingId?: number };
   calcomBookingId?: number;
   duplicate?: { reasons: DuplicateReason[]; conflictingUid: string; ownerBookingId?: string };
   confirmedAt?: string;
   failure?: { reason: string; message: string };
+  /** What Cal.com said the last time we looked the booking up. */
+  lastLookup?: { outcome: string; calcomStatus?: string; metadataCallIdMatches?: boolean; at: string };
   /** Cal.com's answer to our POST (or its failure) is recorded; it is recorded once. */
   calcomAnswered: boolean;
   /** Webhook deliveries already applied, so a redelivery changes nothing. */
@@ -45,14 +53,14 @@ const answered = (state: Booking, status: BookingStatus): BookingStatus => (from
 export const evolve = (state: Booking, event: BookingEvent): Booking => {
   switch (event.type) {
     case 'BookingRequested': {
-      const { bookingId, callId, eventTypeId, slotStart, attendee, language, occurredAt } = event.data;
-      return { ...state, status: 'requested', bookingId, callId, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
+      const { bookingId, callId, callerNumber, eventTypeId, slotStart, attendee, language, occurredAt } = event.data;
+      return { ...state, status: 'requested', bookingId, callId, callerNumber, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
     }
     case 'CalcomResponded':
       return { ...state, calcomAnswered: true };
     case 'CalcomBookingAccepted': {
       const status = event.data.status === 'pending' ? 'awaiting_host' : 'awaiting_webhook';
-      return { ...state, status: answered(state, status), uid: event.data.uid, calcomBookingId: event.data.calcomBookingId };
+      return { ...state, status: answered(state, status), uid: event.data.uid, verifiedUid: event.data.uid, calcomBookingId: event.data.calcomBookingId };
     }
     case 'DuplicateDetected': {
       const { reasons, conflicting } = event.data;
@@ -64,20 +72,37 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, status: answered(state, 'failed'), calcomAnswered: true, failure: { reason: event.data.reason, message: event.data.message } };
     case 'BookingConfirmedByWebhook': {
       const status = state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'confirmed';
-      return { ...state, status, uid: event.data.uid, confirmedAt: event.data.occurredAt, deliveries: seen(state, event.data.deliveryId) };
+      const deliveries = state.deliveries.includes(event.data.deliveryId) ? state.deliveries : seen(state, event.data.deliveryId);
+      return { ...state, status, uid: event.data.uid, confirmedAt: event.data.occurredAt, hostAcceptance: undefined, deliveries };
     }
-    case 'WebhookMismatchRecorded':
-      return { ...state, deliveries: seen(state, event.data.deliveryId) };
+    case 'WebhookMismatchRecorded': {
+      const settled = state.hostAcceptance?.deliveryId === event.data.deliveryId ? { hostAcceptance: undefined } : {};
+      const deliveries = state.deliveries.includes(event.data.deliveryId) ? state.deliveries : seen(state, event.data.deliveryId);
+      return { ...state, ...settled, deliveries };
+    }
     case 'HostConfirmationRequested':
-      return { ...state, status: answered(state, 'awaiting_host'), uid: event.data.uid, deliveries: seen(state, event.data.deliveryId) };
+      return {
+        ...state,
+        status: answered(state, 'awaiting_host'),
+        uid: event.data.uid,
+        verifiedUid: event.data.uid,
+        deliveries: seen(state, event.data.deliveryId),
+      };
+    case 'HostAcceptanceReceived': {
+      const { deliveryId, uid, calcomBookingId } = event.data;
+      return { ...state, hostAcceptance: { deliveryId, uid, calcomBookingId }, deliveries: seen(state, deliveryId) };
+    }
     case 'BookingCancelled':
       return { ...state, status: 'cancelled', deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
     case 'BookingRejected':
       return { ...state, status: 'rejected', deliveries: seen(state, event.data.deliveryId) };
     case 'BookingRescheduled':
       return { ...state, uid: event.data.uid, slotStart: event.data.slotStart, deliveries: seen(state, event.data.deliveryId) };
-    case 'CalcomBookingLookedUp':
-      return state;
+    case 'CalcomBookingLookedUp': {
+      const { outcome, calcomStatus, metadataCallId, occurredAt } = event.data;
+      const metadataCallIdMatches = outcome === 'found' ? metadataCallId === state.callId : undefined;
+      return { ...state, lastLookup: { outcome, calcomStatus, metadataCallIdMatches, at: occurredAt } };
+    }
     case 'BookingMarkedUnconfirmed':
       return { ...state, status: 'unconfirmed' };
   }

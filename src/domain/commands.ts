@@ -13,6 +13,7 @@ export type BookingCommand =
         service?: string;
         language: 'de' | 'en';
         attendee: Attendee;
+        callerNumber?: string;
         now: string;
       };
     }
@@ -29,7 +30,18 @@ export type BookingCommand =
       type: 'RecordCalcomFailure';
       data: { reason: CalcomFailureReason; httpStatus?: number; message: string; latencyMs: number; now: string };
     }
-  | { type: 'RecordWebhook'; data: { delivery: WebhookDelivery; now: string } }
+  | {
+      type: 'RecordWebhook';
+      data: {
+        delivery: WebhookDelivery;
+        /** Who holds the claim of the delivery's uid (after the use case's claim attempt), if anyone. */
+        uidOwner?: string;
+        /** GET /v2/bookings/{uid}, made when `needsHostAcceptanceLookup` says the delivery needs one. */
+        lookup?: ReconcileLookup;
+        now: string;
+      };
+    }
+  | { type: 'VerifyHostAcceptance'; data: { lookup: ReconcileLookup; now: string } }
   | { type: 'RecordAgentCancellation'; data: { reason?: string; now: string } }
   | {
       type: 'Reconcile';

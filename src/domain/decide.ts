@@ -4,6 +4,7 @@ import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
 import { decideWebhook } from './decideWebhook';
 import { factsOf } from './facts';
+import { settleHostAcceptance } from './hostAcceptance';
 import { duplicateReasonsFor } from './verifyCalcomAnswer';
 
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
@@ -36,6 +37,8 @@ const recordCalcomAnswer = ({ answer, uidOwner, now }: Command<'RecordCalcomAnsw
     };
     return [responded, { type: 'DuplicateDetected', data: { ...facts, reasons, conflicting } }];
   }
+  // Only a booking holding the uid's claim may take it as its own (the use case claims before it asks).
+  if (uidOwner !== state.bookingId) throw new BookingRuleViolation(`Cal.com uid ${answer.uid} must be claimed for this booking before its answer is accepted`);
   const accepted = { ...facts, uid: answer.uid, calcomBookingId: answer.calcomBookingId, status: answer.status };
   return [responded, { type: 'CalcomBookingAccepted', data: accepted }];
 };
@@ -69,7 +72,7 @@ const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booki
   const facts = factsOf(state, now);
   const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
   return [
-    { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found } },
+    { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'reconcile' } },
     { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } },
   ];
 };
@@ -89,5 +92,7 @@ export const decide = (command: BookingCommand, state: Booking): BookingEvent[] 
       return recordAgentCancellation(command.data, state);
     case 'Reconcile':
       return reconcile(command.data, state);
+    case 'VerifyHostAcceptance':
+      return settleHostAcceptance(state, command.data.lookup, command.data.now);
   }
 };

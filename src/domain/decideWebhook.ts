@@ -1,48 +1,62 @@
 import type { Booking } from './booking';
-import type { WebhookDelivery } from './commands';
+import type { BookingCommand } from './commands';
 import { factsOf } from './facts';
-import type { BookingEvent } from './events';
-import { concernsBooking, proofGaps } from './matchWebhook';
+import type { BookingEvent, WebhookMismatchReason } from './events';
+import { settleHostAcceptance } from './hostAcceptance';
+import { isHostAcceptance, proofGaps, uidGaps } from './matchWebhook';
+
+type RecordWebhook = Extract<BookingCommand, { type: 'RecordWebhook' }>['data'];
+
+const settled = ['confirmed', 'awaiting_host', 'cancelled', 'rejected'];
 
 /**
  * What a Cal.com webhook delivery means for this booking. Redeliveries change nothing; the order in
  * which the POST answer and the webhook arrive does not matter (matching by `booking_ref` needs no uid).
+ * No delivery proves, cancels or moves this booking through a uid another booking owns.
  */
-export const decideWebhook = ({ delivery, now: _now }: { delivery: WebhookDelivery; now: string }, state: Booking): BookingEvent[] => {
+export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook, state: Booking): BookingEvent[] => {
   if (state.status === 'none' || state.deliveries.includes(delivery.deliveryId)) return [];
   const facts = { ...factsOf(state, delivery.createdAt), uid: delivery.uid, deliveryId: delivery.deliveryId };
-  const mismatch = (reasons: ReturnType<typeof proofGaps>): BookingEvent[] => [
+  const mismatch = (reasons: WebhookMismatchReason[]): BookingEvent[] => [
     { type: 'WebhookMismatchRecorded', data: { ...facts, triggerEvent: delivery.triggerEvent, reasons, receivedCallId: delivery.metadata.call_id } },
   ];
 
   switch (delivery.triggerEvent) {
     case 'BOOKING_CREATED': {
-      const gaps = proofGaps(state, delivery);
+      if (state.confirmedAt === undefined && isHostAcceptance(state, delivery)) {
+        const received: BookingEvent = { type: 'HostAcceptanceReceived', data: { ...facts, calcomBookingId: delivery.calcomBookingId } };
+        const withPending = { ...state, hostAcceptance: { deliveryId: delivery.deliveryId, uid: delivery.uid, calcomBookingId: delivery.calcomBookingId } };
+        return [received, ...(lookup ? settleHostAcceptance(withPending, lookup, now) : [])];
+      }
+      const gaps = proofGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
       if (state.confirmedAt !== undefined) return []; // proven once; a second proof adds nothing
-      return [{ type: 'BookingConfirmedByWebhook', data: { ...facts, calcomBookingId: delivery.calcomBookingId } }];
+      return [{ type: 'BookingConfirmedByWebhook', data: { ...facts, calcomBookingId: delivery.calcomBookingId, via: 'metadata' } }];
     }
     case 'BOOKING_REQUESTED': {
-      const gaps = proofGaps(state, delivery);
+      const gaps = proofGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
       // Webhooks arrive in any order: a late BOOKING_REQUESTED never reopens a settled booking.
-      if (['confirmed', 'awaiting_host', 'cancelled', 'rejected'].includes(state.status)) return [];
+      if (settled.includes(state.status)) return [];
       return [{ type: 'HostConfirmationRequested', data: facts }];
     }
-    case 'BOOKING_CANCELLED':
-      if (!concernsBooking(state, delivery)) return mismatch(['uid_mismatch']);
+    case 'BOOKING_CANCELLED': {
+      const gaps = uidGaps(state, delivery, uidOwner);
+      if (gaps.length > 0) return mismatch(gaps);
       if (state.status === 'cancelled') return [];
       return [{ type: 'BookingCancelled', data: { ...facts, source: 'webhook', reason: delivery.reason } }];
-    case 'BOOKING_REJECTED':
-      if (!concernsBooking(state, delivery)) return mismatch(['uid_mismatch']);
-      return [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
-    case 'BOOKING_RESCHEDULED':
-      if (!concernsBooking(state, delivery) || !delivery.rescheduleUid) return mismatch(['uid_mismatch']);
-      return [
-        {
-          type: 'BookingRescheduled',
-          data: { ...facts, fromUid: delivery.rescheduleUid, slotStart: delivery.startTime ?? state.slotStart ?? delivery.createdAt },
-        },
-      ];
+    }
+    case 'BOOKING_REJECTED': {
+      const gaps = uidGaps(state, delivery, uidOwner);
+      return gaps.length > 0 ? mismatch(gaps) : [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
+    }
+    case 'BOOKING_RESCHEDULED': {
+      // The old uid must be this booking's own; the new one must be (or become) this booking's claim.
+      if (!delivery.rescheduleUid || delivery.rescheduleUid !== state.uid) return mismatch(['uid_mismatch']);
+      const gaps = uidGaps(state, delivery, uidOwner);
+      if (gaps.length > 0) return mismatch(gaps);
+      const slotStart = delivery.startTime ?? state.slotStart ?? delivery.createdAt;
+      return [{ type: 'BookingRescheduled', data: { ...facts, fromUid: delivery.rescheduleUid, slotStart } }];
+    }
   }
 };

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../application/ports/eventStore';
 import { initialState, type Booking, type BookingStatus } from '../domain';
-import type { SqlExecutor } from '../adapters/sql/sqlDatabase';
+import type { SqlExecutor } from '../application/ports/sql';
 
 /** A `bl_appointments` row as read. */
 export interface AppointmentRow {
@@ -18,6 +18,11 @@ export interface AppointmentRow {
   duplicate_owner_booking_id: string | null;
   duplicate_reasons: string[] | null;
   failure_reason: string | null;
+  host_acceptance_delivery_id: string | null;
+  calcom_lookup_outcome: string | null;
+  calcom_status: string | null;
+  calcom_metadata_call_id_matches: boolean | null;
+  calcom_looked_up_at: Date | string | null;
   last_event_position: string;
 }
 
@@ -47,6 +52,15 @@ export const stateOf = (row: AppointmentRow | undefined, bookingId: string): Boo
         }
       : undefined,
     failure: row.failure_reason ? { reason: row.failure_reason, message: '' } : undefined,
+    hostAcceptance: row.host_acceptance_delivery_id ? { deliveryId: row.host_acceptance_delivery_id, uid: row.calcom_uid ?? '' } : undefined,
+    lastLookup: row.calcom_lookup_outcome
+      ? {
+          outcome: row.calcom_lookup_outcome,
+          calcomStatus: row.calcom_status ?? undefined,
+          metadataCallIdMatches: row.calcom_metadata_call_id_matches ?? undefined,
+          at: iso(row.calcom_looked_up_at)!,
+        }
+      : undefined,
   };
 };
 
@@ -72,6 +86,11 @@ export const rowFor = (bookingId: string, state: Booking, service: string | null
   duplicate_owner_booking_id: state.duplicate?.ownerBookingId ?? null,
   duplicate_reasons: state.duplicate?.reasons ?? [],
   failure_reason: state.failure?.reason ?? null,
+  host_acceptance_delivery_id: state.hostAcceptance?.deliveryId ?? null,
+  calcom_lookup_outcome: state.lastLookup?.outcome ?? null,
+  calcom_status: state.lastLookup?.calcomStatus ?? null,
+  calcom_metadata_call_id_matches: state.lastLookup?.metadataCallIdMatches ?? null,
+  calcom_looked_up_at: state.lastLookup?.at ?? null,
   updated_at: last.recordedAt.toISOString(),
   last_event_position: last.position,
   last_event_type: last.type,
@@ -79,7 +98,8 @@ export const rowFor = (bookingId: string, state: Booking, service: string | null
 export type AppointmentWrite = ReturnType<typeof rowFor>;
 
 const columns = `booking_id, call_id, status, calcom_uid, calcom_booking_id, event_type_id, slot_start, service, requested_at,
-  confirmed_at, duplicate_of_uid, duplicate_owner_booking_id, duplicate_reasons, failure_reason, updated_at,
+  confirmed_at, duplicate_of_uid, duplicate_owner_booking_id, duplicate_reasons, failure_reason, host_acceptance_delivery_id,
+  calcom_lookup_outcome, calcom_status, calcom_metadata_call_id_matches, calcom_looked_up_at, updated_at,
   last_event_position, last_event_type`;
 
 /** One statement for the whole batch; a row never moves back to an older event (position guard). */
@@ -89,14 +109,18 @@ SELECT ${columns}
   FROM json_to_recordset($1::json) AS r(booking_id text, call_id text, status text, calcom_uid text, calcom_booking_id bigint,
        event_type_id bigint, slot_start timestamptz, service text, requested_at timestamptz, confirmed_at timestamptz,
        duplicate_of_uid text, duplicate_owner_booking_id text, duplicate_reasons text[], failure_reason text,
-       updated_at timestamptz, last_event_position text, last_event_type text)
+       host_acceptance_delivery_id text, calcom_lookup_outcome text, calcom_status text, calcom_metadata_call_id_matches boolean,
+       calcom_looked_up_at timestamptz, updated_at timestamptz, last_event_position text, last_event_type text)
 ON CONFLICT (booking_id) DO UPDATE SET
   call_id = excluded.call_id, status = excluded.status, calcom_uid = excluded.calcom_uid,
   calcom_booking_id = excluded.calcom_booking_id, event_type_id = excluded.event_type_id,
   slot_start = excluded.slot_start, service = excluded.service, requested_at = excluded.requested_at,
   confirmed_at = excluded.confirmed_at, duplicate_of_uid = excluded.duplicate_of_uid,
   duplicate_owner_booking_id = excluded.duplicate_owner_booking_id, duplicate_reasons = excluded.duplicate_reasons,
-  failure_reason = excluded.failure_reason, updated_at = excluded.updated_at,
+  failure_reason = excluded.failure_reason, host_acceptance_delivery_id = excluded.host_acceptance_delivery_id,
+  calcom_lookup_outcome = excluded.calcom_lookup_outcome, calcom_status = excluded.calcom_status,
+  calcom_metadata_call_id_matches = excluded.calcom_metadata_call_id_matches, calcom_looked_up_at = excluded.calcom_looked_up_at,
+  updated_at = excluded.updated_at,
   last_event_position = excluded.last_event_position, last_event_type = excluded.last_event_type
 WHERE a.last_event_position < excluded.last_event_position`;
 

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../application/ports/eventStore';
 import { isBookingEventType, toBookingEvent } from '../application/eventEnvelope';
 import { CalcomUidClaimed, evolve, type BookingEvent } from '../domain';
-import type { SqlExecutor } from '../adapters/sql/sqlDatabase';
+import type { SqlExecutor } from '../application/ports/sql';
 import { readAppointments, rowFor, stateOf, writeAppointments, type AppointmentWrite } from './appointmentRows';
 import type { ProjectionApply } from './projectionRunner';
 import { UidTouchBatch, touchesOf } from './uidTouches';

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../adapters/sql/sqlDatabase';
+import type { SqlExecutor } from '../application/ports/sql';
 
 /** One `bl_appointments` row as JSON: camelCase, ISO 8601 times, numbers as numbers. */
 export interface Appointment {
@@ -16,6 +16,10 @@ export interface Appointment {
   duplicateOwnerBookingId: string | null;
   duplicateReasons: string[];
   failureReason: string | null;
+  /** A host's metadata-less acceptance is waiting for a lookup to back it up. */
+  hostAcceptancePending: boolean;
+  /** What Cal.com held at the last lookup (reconciler, host acceptance): lost webhook vs. nothing booked. */
+  calcom: { lookup: string; status: string | null; metadataCallIdMatches: boolean | null; lookedUpAt: string | null } | null;
   updatedAt: string;
   lastEventPosition: string;
   lastEventType: string;
@@ -56,6 +60,16 @@ const toAppointment = (row: Row): Appointment => ({
   duplicateOwnerBookingId: strOrNull(row.duplicate_owner_booking_id),
   duplicateReasons: strings(row.duplicate_reasons),
   failureReason: strOrNull(row.failure_reason),
+  hostAcceptancePending: row.host_acceptance_delivery_id !== null && row.host_acceptance_delivery_id !== undefined,
+  calcom:
+    row.calcom_lookup_outcome === null || row.calcom_lookup_outcome === undefined
+      ? null
+      : {
+          lookup: String(row.calcom_lookup_outcome),
+          status: strOrNull(row.calcom_status),
+          metadataCallIdMatches: row.calcom_metadata_call_id_matches === null || row.calcom_metadata_call_id_matches === undefined ? null : Boolean(row.calcom_metadata_call_id_matches),
+          lookedUpAt: isoOrNull(row.calcom_looked_up_at),
+        },
   updatedAt: isoOrNull(row.updated_at)!,
   lastEventPosition: String(row.last_event_position),
   lastEventType: String(row.last_event_type),

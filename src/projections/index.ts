@@ -4,6 +4,7 @@ import type { ProjectionApply } from './projectionRunner';
 
 export * from './appointmentsProjection';
 export * from './appointmentsQueries';
+export * from './parkedEvents';
 export * from './projectionRunner';
 export * from './schema';
 

@@ -1,5 +1,6 @@
 import type { EventStore, StoredEvent } from '../application/ports/eventStore';
-import type { SqlDatabase, SqlExecutor } from '../adapters/sql/sqlDatabase';
+import type { SqlDatabase, SqlExecutor } from '../application/ports/sql';
+import { isTransientFailure, parkEvent, type ParkedEvent } from './parkedEvents';
 import { projectionCheckpointsSchema } from './schema';
 
 /**
@@ -19,6 +20,8 @@ export interface ProjectionBatch {
   /** Checkpoint committed with the batch. */
   to: string;
   count: number;
+  /** Events of the batch the projection could not apply: parked, skipped, the checkpoint moved past them. */
+  parked: ParkedEvent[];
 }
 
 export interface ProjectionOptions {
@@ -91,15 +94,43 @@ const runRound = async (options: ProjectionOptions, read?: ReadBatch): Promise<R
     const current = rows[0]?.position ?? undefined;
     // Another instance committed this batch between our read and our lock: read again.
     if (current !== from) return { kind: 'moved', position: current };
-    if (apply.batch) await apply.batch(tx, events);
-    else for (const event of events) await apply(tx, event);
+    const parked = await applyOrPark(tx, name, apply, events);
     await tx.query(
       `INSERT INTO bl_projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
       [name, to],
     );
-    return { kind: 'applied', batch: { name, from, to, count: events.length } };
+    return { kind: 'applied', batch: { name, from, to, count: events.length, parked } };
   });
+};
+
+/**
+ * The batch as a whole; if it fails for a reason that is not transient, event by event, each in a
+ * savepoint of its own, parking every event that fails. One bad event never stops a projection.
+ */
+const applyOrPark = async (tx: SqlExecutor, name: string, apply: ProjectionApply, events: StoredEvent[]): Promise<ParkedEvent[]> => {
+  await tx.query('SAVEPOINT bl_batch');
+  try {
+    if (apply.batch) await apply.batch(tx, events);
+    else for (const event of events) await apply(tx, event);
+    return [];
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT bl_batch');
+  }
+  const parked: ParkedEvent[] = [];
+  for (const event of events) {
+    await tx.query('SAVEPOINT bl_event');
+    try {
+      await apply(tx, event);
+      await tx.query('RELEASE SAVEPOINT bl_event');
+    } catch (error) {
+      if (isTransientFailure(error)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT bl_event');
+      parked.push(await parkEvent(tx, name, event, error));
+    }
+  }
+  return parked;
 };
 
 interface Sleeper {
@@ -235,6 +266,8 @@ export interface RebuildOptions extends ProjectionOptions {
   /** The projection's tables, emptied before replaying every event. */
   truncate: string[];
   onProgress?(done: number, total?: number): void;
+  /** Each event the rebuild had to park. */
+  onParked?(parked: ParkedEvent): void;
 }
 
 /**
@@ -250,6 +283,8 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<number
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [leaderLockKey(name)]);
     if (tables.length > 0) await tx.query(`TRUNCATE ${tables.join(', ')}`);
     await tx.query('DELETE FROM bl_projection_checkpoints WHERE name = $1', [name]);
+    // Parked events are tried again: what still fails is parked anew.
+    await tx.query('DELETE FROM bl_parked_events WHERE projection = $1', [name]);
   });
   let done = 0;
   options.onProgress?.(0);
@@ -259,6 +294,7 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<number
     onBatch: (batch) => {
       done += batch.count;
       options.onProgress?.(done);
+      for (const parked of batch.parked) options.onParked?.(parked);
     },
   });
   return applied;

@@ -1,10 +1,14 @@
-import type { SqlExecutor } from '../adapters/sql/sqlDatabase';
+import type { SqlExecutor } from '../application/ports/sql';
 
-/** Bookings still waiting for proof (no webhook yet) that were requested before `olderThan`. */
+/**
+ * Bookings still waiting for proof (no webhook yet) that were requested before `olderThan`, and every
+ * booking whose host acceptance still waits for a lookup that backs it up (Cal.com was unreachable).
+ */
 export const findBookingsAwaitingProof = async (db: SqlExecutor, olderThan: Date, limit = 200): Promise<string[]> => {
   const { rows } = await db.query<{ booking_id: string }>(
     `SELECT booking_id FROM bl_appointments
-     WHERE status IN ('requested', 'awaiting_webhook', 'failed') AND requested_at < $1
+     WHERE (status IN ('requested', 'awaiting_webhook', 'failed') AND requested_at < $1)
+        OR host_acceptance_delivery_id IS NOT NULL
      ORDER BY requested_at LIMIT $2`,
     [olderThan.toISOString(), limit],
   );

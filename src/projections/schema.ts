@@ -1,3 +1,5 @@
+import { parkedEventsTable } from './parkedEvents';
+
 /**
  * Read-model schema, idempotent: safe to run at every start, by several processes at once
  * (an advisory lock serialises concurrent migrations). Every table here is rebuildable from events.
@@ -16,6 +18,7 @@ export const projectionCheckpointsSchema = `
 BEGIN;
 SELECT pg_advisory_xact_lock(4242002);
 ${checkpointsTable}
+${parkedEventsTable}
 
 COMMIT;
 `;
@@ -50,6 +53,7 @@ export const appointmentsSchema = `
 BEGIN;
 SELECT pg_advisory_xact_lock(4242002);
 ${checkpointsTable}
+${parkedEventsTable}
 CREATE TABLE IF NOT EXISTS bl_appointments (
   booking_id                 text PRIMARY KEY,
   call_id                    text,
@@ -69,6 +73,12 @@ CREATE TABLE IF NOT EXISTS bl_appointments (
   last_event_position        text COLLATE "C" NOT NULL,
   last_event_type            text NOT NULL
 );
+-- Added after the first release (a read model is rebuildable; the columns are added in place).
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS host_acceptance_delivery_id text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_lookup_outcome text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_status text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_metadata_call_id_matches boolean;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_looked_up_at timestamptz;
 CREATE INDEX IF NOT EXISTS bl_appointments_call_id ON bl_appointments (call_id);
 CREATE INDEX IF NOT EXISTS bl_appointments_calcom_uid ON bl_appointments (calcom_uid);
 CREATE INDEX IF NOT EXISTS bl_appointments_duplicate_of_uid ON bl_appointments (duplicate_of_uid) WHERE duplicate_of_uid IS NOT NULL;

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../application/ports/eventStore';
 import type { BookingEvent } from '../domain';
-import type { SqlExecutor } from '../adapters/sql/sqlDatabase';
+import type { SqlExecutor } from '../application/ports/sql';
 import type { UidTouchKind } from './schema';
 
 export interface UidTouch {

@@ -1,18 +1,26 @@
 import { attendeeIdentity } from '../../src/domain';
 
-describe('attendeeIdentity: never one shared fallback email', () => {
-  it('uses the caller’s email first', () => {
-    expect(attendeeIdentity({ name: 'A', email: ' Anna@Example.org ', phone: '+49 30 1' }, 'call_1', 'calls.example')).toEqual({ name: 'A', email: 'anna@example.org' });
+describe('attendeeIdentity: always an email, never one shared fallback', () => {
+  it('given an email and a phone number, when the attendee is built, then both go to Cal.com (the email normalised)', () => {
+    expect(attendeeIdentity({ name: 'A', email: ' Anna@Example.org ', phone: '+49301234567' }, 'call_1', 'calls.example')).toEqual({
+      name: 'A',
+      email: 'anna@example.org',
+      phoneNumber: '+49301234567',
+    });
   });
 
-  it('uses the phone number when there is no email', () => {
-    expect(attendeeIdentity({ name: 'A', phone: '+49 (30) 123-456' }, 'call_1', 'calls.example')).toEqual({ name: 'A', phoneNumber: '+4930123456' });
+  it('given only a phone number, then the per-call placeholder email goes along with it (Cal.com requires an email by default)', () => {
+    expect(attendeeIdentity({ name: 'A', phone: '+491712345678' }, 'call_1', 'calls.example')).toEqual({
+      name: 'A',
+      email: 'call-call_1@calls.example',
+      phoneNumber: '+491712345678',
+    });
   });
 
-  it('gives each call its own placeholder address otherwise', () => {
+  it('gives each call its own placeholder address', () => {
     const one = attendeeIdentity({ name: 'A' }, 'call_687', 'calls.example');
     const two = attendeeIdentity({ name: 'B' }, 'call_688', 'calls.example');
-    expect(one.email).toBe('call-call_687@calls.example');
+    expect(one).toEqual({ name: 'A', email: 'call-call_687@calls.example' });
     expect(one.email).not.toBe(two.email);
   });
 });

@@ -10,7 +10,7 @@ describe('Reconcile', () => {
     given([requested(), accepted()])
       .when(reconcile())
       .then([
-        { type: 'CalcomBookingLookedUp', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: delivery().uid, outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL } },
+        { type: 'CalcomBookingLookedUp', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: delivery().uid, outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL, purpose: 'reconcile' } },
         { type: 'BookingMarkedUnconfirmed', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, previousStatus: 'awaiting_webhook', waitedMs: windowMs + 1_000 } },
       ]);
   });
@@ -24,7 +24,7 @@ describe('Reconcile', () => {
   });
 
   it('leaves a confirmed booking alone', () => {
-    given([requested(), accepted(), { type: 'BookingConfirmedByWebhook', data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, uid: 'u', deliveryId: 'd' } }])
+    given([requested(), accepted(), { type: 'BookingConfirmedByWebhook', data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, uid: 'u', deliveryId: 'd', via: 'metadata' } }])
       .when(reconcile())
       .thenNothingHappens();
   });

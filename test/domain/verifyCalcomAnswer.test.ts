@@ -3,7 +3,8 @@ import { given } from '../support/deciderSpecification';
 import { BOOKING, CALL, answer, requested } from '../support/bookingFixtures';
 
 const now = '2025-10-06T09:05:21.500Z';
-const record = (overrides: Parameters<typeof answer>[0] = {}, uidOwner?: string) => ({
+/** As the use case records it: an answer that looks ours was claimed for this booking just before. */
+const record = (overrides: Parameters<typeof answer>[0] = {}, uidOwner: string | undefined = BOOKING) => ({
   type: 'RecordCalcomAnswer' as const,
   data: { answer: answer(overrides), uidOwner, now },
 });

@@ -1,19 +1,41 @@
+import type { BookingEvent, EventOf, ReconcileLookup } from '../../src/domain';
 import { given } from '../support/deciderSpecification';
 import { BOOKING, CALL, SLOT, accepted, answer, delivery, requested } from '../support/bookingFixtures';
 
 const now = '2025-10-06T09:05:23.000Z';
-const receive = (overrides: Parameters<typeof delivery>[0] = {}) => ({ type: 'RecordWebhook' as const, data: { delivery: delivery(overrides), now } });
+type Extra = { uidOwner?: string; lookup?: ReconcileLookup };
+/** A delivery as the use case hands it over: with the uid's claim owner (read or won just before) and any lookup. */
+const receiveWith = (overrides: Parameters<typeof delivery>[0] = {}, extra: Extra = {}) => ({ type: 'RecordWebhook' as const, data: { delivery: delivery(overrides), now, ...extra } });
+const receive = receiveWith;
 const facts = { bookingId: BOOKING, callId: CALL, occurredAt: delivery().createdAt, uid: delivery().uid, deliveryId: 'd-1' };
 
 describe('RecordWebhook: the confirmation rule', () => {
   it('given an accepted booking, when a matching BOOKING_CREATED arrives, then it is confirmed by the webhook', () => {
     given([requested(), accepted()])
       .when(receive())
-      .then([{ type: 'BookingConfirmedByWebhook', data: { ...facts, calcomBookingId: 11489895 } }]);
+      .then([{ type: 'BookingConfirmedByWebhook', data: { ...facts, calcomBookingId: 11489895, via: 'metadata' } }]);
   });
 
   it('confirms when the webhook arrives before Cal.com’s POST answer was recorded (booking_ref routes it)', () => {
-    given([requested()]).when(receive()).thenState({ status: 'confirmed', uid: delivery().uid });
+    given([requested()]).when(receive({}, { uidOwner: BOOKING })).thenState({ status: 'confirmed', uid: delivery().uid });
+  });
+
+  it('never confirms with a uid another booking owns, even with our booking_ref and call_id (a hostile, signed delivery)', () => {
+    given([requested(), accepted()])
+      .when(receive({ uid: 'uid-of-booking-b' }, { uidOwner: 'booking-b' }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { uid: 'uid-of-booking-b', reasons: ['uid_owned_by_other_booking'] } }]);
+    const early = given([requested()]).when(receive({ uid: 'uid-of-booking-b' }, { uidOwner: 'booking-b' })).events();
+    expect(early.map((e) => e.type)).toEqual(['WebhookMismatchRecorded']);
+  });
+
+  it('never confirms with a uid nobody claimed for this booking', () => {
+    given([requested()]).when(receive()).thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_mismatch'] } }]);
+  });
+
+  it('never cancels through a uid another booking owns', () => {
+    given([requested(), accepted()])
+      .when(receive({ triggerEvent: 'BOOKING_CANCELLED', uid: 'uid-of-booking-b' }, { uidOwner: 'booking-b' }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_owned_by_other_booking'] } }]);
   });
 
   it('never confirms a webhook with another call_id', () => {
@@ -22,10 +44,10 @@ describe('RecordWebhook: the confirmation rule', () => {
       .then([{ type: 'WebhookMismatchRecorded', data: { ...facts, triggerEvent: 'BOOKING_CREATED', reasons: ['call_id_mismatch'], receivedCallId: 'call_other' } }]);
   });
 
-  it('never confirms a webhook without metadata (a known Cal.com regression)', () => {
-    given([requested(), accepted()])
-      .when(receive({ metadata: { videoCallUrl: 'x' } }))
-      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['call_id_missing'] } }]);
+  it('never confirms a webhook without metadata for a uid this booking was not given with our metadata', () => {
+    given([requested()])
+      .when(receive({ metadata: { videoCallUrl: 'x' } }, { uidOwner: 'someone' }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['call_id_missing', 'uid_mismatch'] } }]);
   });
 
   it('never confirms a webhook for another Cal.com booking', () => {
@@ -65,10 +87,16 @@ describe('RecordWebhook: the confirmation rule', () => {
     given([requested(), accepted()]).when(receive({ triggerEvent: 'BOOKING_REJECTED', reason: 'busy' })).thenState({ status: 'rejected' });
   });
 
+  it('never follows a reschedule to a new uid another booking owns', () => {
+    given([requested(), accepted()])
+      .when(receive({ triggerEvent: 'BOOKING_RESCHEDULED', uid: 'new-uid', rescheduleUid: delivery().uid, metadata: {} }, { uidOwner: 'booking-b' }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_owned_by_other_booking'] } }]);
+  });
+
   it('follows a reschedule to the new uid and slot, matched by the old uid', () => {
     const newSlot = '2025-10-11T06:00:00.000Z';
     given([requested(), accepted()])
-      .when(receive({ triggerEvent: 'BOOKING_RESCHEDULED', uid: 'new-uid', rescheduleUid: delivery().uid, startTime: newSlot, metadata: {} }))
+      .when(receive({ triggerEvent: 'BOOKING_RESCHEDULED', uid: 'new-uid', rescheduleUid: delivery().uid, startTime: newSlot, metadata: {} }, { uidOwner: BOOKING }))
       .thenState({ uid: 'new-uid', slotStart: newSlot });
     expect(SLOT).not.toBe(newSlot);
   });
@@ -80,6 +108,8 @@ describe('RecordWebhook: the confirmation rule', () => {
 
 describe('Cal.com’s POST answer arriving after the webhook', () => {
   const answerLate = { type: 'RecordCalcomAnswer' as const, data: { answer: answer(), uidOwner: BOOKING, now: '2025-10-06T09:05:30.000Z' } };
+  // The webhook came first: the use case claimed its uid for this booking before deciding.
+  const receive = (overrides: Parameters<typeof delivery>[0] = {}) => receiveWith(overrides, { uidOwner: BOOKING });
 
   it('still records the raw answer for analysts, and the booking stays confirmed', () => {
     const confirmedFirst = given([requested()]).when(receive()).events();
@@ -120,5 +150,45 @@ describe('Webhooks in any order never reopen a settled booking', () => {
     given([requested(), accepted()])
       .when(receive({ uid: 'someone-else', rescheduleUid: delivery().uid, metadata: { call_id: CALL } }))
       .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_mismatch'] } }]);
+  });
+});
+
+describe('A host accepts a requires-confirmation booking: BOOKING_CREATED without our metadata', () => {
+  const hostAccept = (extra: Extra = {}) => receive({ deliveryId: 'd-accept', metadata: { videoCallUrl: 'https://cal.example/v' } }, extra);
+  const pending = (): BookingEvent[] => [requested(), { type: 'CalcomBookingAccepted', data: { ...(accepted().data as EventOf<'CalcomBookingAccepted'>['data']), status: 'pending' } }];
+  const backedUp: ReconcileLookup = { outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL };
+
+  it('given the uid Cal.com gave this booking with our metadata, when Cal.com\'s stored booking shows our call_id, then it is confirmed after the lookup is recorded', () => {
+    given(pending())
+      .when(hostAccept({ lookup: backedUp }))
+      .thenMatches([
+        { type: 'HostAcceptanceReceived', data: { uid: delivery().uid, deliveryId: 'd-accept' } },
+        { type: 'CalcomBookingLookedUp', data: { purpose: 'host_acceptance', outcome: 'found', metadataCallId: CALL, deliveryId: 'd-accept' } },
+        { type: 'BookingConfirmedByWebhook', data: { uid: delivery().uid, via: 'host_acceptance', deliveryId: 'd-accept' } },
+      ]);
+    given(pending()).when(hostAccept({ lookup: backedUp })).thenState({ status: 'confirmed', hostAcceptance: undefined });
+  });
+
+  it('does not confirm when Cal.com holds the uid with another call_id, or no longer holds it', () => {
+    given(pending())
+      .when(hostAccept({ lookup: { outcome: 'found', calcomStatus: 'accepted', metadataCallId: 'call_other' } }))
+      .thenMatches([{ type: 'HostAcceptanceReceived' }, { type: 'CalcomBookingLookedUp' }, { type: 'WebhookMismatchRecorded', data: { reasons: ['host_acceptance_unverified'], receivedCallId: 'call_other' } }]);
+    given(pending()).when(hostAccept({ lookup: { outcome: 'not_found' } })).thenState({ status: 'awaiting_host', hostAcceptance: undefined });
+    given(pending()).when(hostAccept({ lookup: { outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL } })).thenState({ status: 'awaiting_host' });
+  });
+
+  it('keeps the acceptance pending when Cal.com cannot be reached, and confirms when a later lookup backs it up', () => {
+    const first = given(pending()).when(hostAccept({ lookup: { outcome: 'unreachable' } })).events();
+    expect(first.map((e) => e.type)).toEqual(['HostAcceptanceReceived', 'CalcomBookingLookedUp']);
+    given([...pending(), ...first]).when(hostAccept({ lookup: backedUp })).thenNothingHappens(); // the redelivery changes nothing
+    given([...pending(), ...first])
+      .when({ type: 'VerifyHostAcceptance', data: { lookup: backedUp, now } })
+      .thenMatches([{ type: 'CalcomBookingLookedUp' }, { type: 'BookingConfirmedByWebhook', data: { via: 'host_acceptance', deliveryId: 'd-accept' } }]);
+  });
+
+  it('never takes a metadata-less BOOKING_CREATED for a uid this booking never got with our metadata', () => {
+    given([requested()])
+      .when(receive({ metadata: {} }, { uidOwner: BOOKING, lookup: backedUp }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['call_id_missing', 'uid_mismatch'] } }]);
   });
 });

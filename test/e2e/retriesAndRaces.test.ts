@@ -101,10 +101,9 @@ describe.each(sqlTargets)('book_appointment under retries and races (%s)', (_nam
     expect(new Set(emails).size).toBe(2);
   });
 
-  it('sends the caller’s phone number when there is no email', async () => {
+  it('sends the caller’s phone number in E.164 and the per-call placeholder email when there is no email', async () => {
     const seen = interceptCreates((request) => [201, { status: 'success', data: freshBooking(request) }]);
-    await t.callFunction('book_appointment', book('call_phone', 'Marie Curie', '14:00', { phone: '+49 30 1234567' }));
-    expect(seen[0]!.attendee).toMatchObject({ name: 'Marie Curie', phoneNumber: '+49301234567', timeZone: 'Europe/Berlin' });
-    expect(seen[0]!.attendee.email).toBeUndefined();
+    await t.callFunction('book_appointment', book('call_phone', 'Marie Curie', '14:00', { phone: '030 1234567' }));
+    expect(seen[0]!.attendee).toMatchObject({ name: 'Marie Curie', phoneNumber: '+49301234567', email: 'call-call_phone@calls.booking-ledger.invalid', timeZone: 'Europe/Berlin' });
   });
 });

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { webhookStreamId } from '../../src/domain';
 import { sqlTargets } from '../support/databases';
 import { freshBooking, interceptCreates, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
-import { eventually, startTestService, type TestService } from '../support/testService';
+import { CALCOM_BASE, eventually, startTestService, type TestService } from '../support/testService';
 
 describe.each(sqlTargets)('POST /webhooks/calcom (%s)', (_name, openDb) => {
   let t: TestService;
@@ -49,12 +49,24 @@ describe.each(sqlTargets)('POST /webhooks/calcom (%s)', (_name, openDb) => {
     expect(await statusOf(callId, bookingId)).toBe('pending');
   });
 
-  it('does not confirm a webhook without metadata (Cal.com regression), routed by the uid claim', async () => {
+  it('confirms a metadata-less BOOKING_CREATED (the host accepted) only after Cal.com\'s stored booking shows our call_id', async () => {
     const { callId, bookingId, booking } = await booked();
     const body = webhookFor(booking);
     body.payload.metadata = { videoCallUrl: 'https://cal.test/v' } as never;
+    const lookup = nock(CALCOM_BASE).get(`/v2/bookings/${booking.uid}`).reply(200, { status: 'success', data: booking });
     const res = await t.sendWebhook(body);
-    expect(res.json).toMatchObject({ booking_id: bookingId, applied: ['WebhookMismatchRecorded'] });
+    expect(res.json).toMatchObject({ booking_id: bookingId, applied: ['HostAcceptanceReceived', 'CalcomBookingLookedUp', 'BookingConfirmedByWebhook'] });
+    expect(lookup.isDone()).toBe(true);
+    expect(await statusOf(callId, bookingId)).toBe('confirmed');
+  });
+
+  it('does not confirm a metadata-less BOOKING_CREATED when Cal.com holds that uid for another call', async () => {
+    const { callId, bookingId, booking } = await booked();
+    const body = webhookFor(booking);
+    body.payload.metadata = {} as never;
+    nock(CALCOM_BASE).get(`/v2/bookings/${booking.uid}`).reply(200, { status: 'success', data: { ...booking, metadata: { call_id: 'call_other' } } });
+    const res = await t.sendWebhook(body);
+    expect(res.json).toMatchObject({ booking_id: bookingId, applied: ['HostAcceptanceReceived', 'CalcomBookingLookedUp', 'WebhookMismatchRecorded'] });
     expect(await statusOf(callId, bookingId)).toBe('pending');
   });
 

@@ -177,7 +177,7 @@ describe('the API description', () => {
     });
 
     it.each(['de', 'en'] as const)('publishes (%s) exactly the arguments the parser reads and requires', (language) => {
-      const sample: Record<string, string> = { datum: '10.10.2031', date: '2031-10-10', uhrzeit: '08:00', time: '08:00', name: 'Ada Lovelace', booking_id: 'b-1' };
+      const sample: Record<string, string> = { datum: '10.03.2030', date: '2030-03-10', uhrzeit: '08:00', time: '08:00', name: 'Ada Lovelace', booking_id: 'b-1' };
       const parse = (name: RetellFunctionName, args: Record<string, unknown>) => {
         const options = { timeZone: 'Europe/Berlin', now: new Date('2030-01-01T00:00:00Z') };
         if (name === 'book_appointment') return parseBookArgs(args, options);

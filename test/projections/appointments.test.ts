@@ -12,6 +12,8 @@ import {
   rebuildProjection,
   runProjectionToEnd,
   startProjection,
+  countParked,
+  findParked,
   type ProjectionBatch,
 } from '../../src/projections';
 import { UID, booking687, booking688, call687, call688 } from '../fixtures/incident';
@@ -22,6 +24,11 @@ const incidentReasons = ['attendee_mismatch', 'metadata_booking_ref_mismatch', '
 
 const project = (db: SqlDatabase, eventStore: EventStore, extra: Partial<Parameters<typeof runProjectionToEnd>[0]> = {}) =>
   runProjectionToEnd({ ...appointments, db, eventStore, ...extra });
+
+const findAppointmentsAfter = async (db: SqlDatabase, eventStore: EventStore, bookingId: string) => {
+  await project(db, eventStore);
+  return (await findAppointments(db)).find((row) => row.bookingId === bookingId);
+};
 
 const statusOf = async (db: SqlDatabase, bookingId: string) =>
   (await db.query<{ status: string }>('SELECT status FROM bl_appointments WHERE booking_id = $1', [bookingId])).rows[0]?.status;
@@ -101,7 +108,7 @@ for (const [target, openDb] of sqlTargets) {
       expect(await readCheckpoint(db, 'appointments')).toBe(await store.headPosition());
     });
 
-    it('commits the checkpoint with the rows: a failure mid-batch leaves both where they were, then it catches up', async () => {
+    it('commits the checkpoint with the rows: a transient failure mid-batch (the database went away) leaves both where they were, then it catches up', async () => {
       await appendIncident(store);
       await project(db, store);
       const checkpoint = await readCheckpoint(db, 'appointments');
@@ -114,10 +121,10 @@ for (const [target, openDb] of sqlTargets) {
       const errors: unknown[] = [];
       const apply = async (tx: Parameters<typeof applyToAppointments>[0], event: StoredEvent) => {
         await applyToAppointments(tx, event);
-        if (broken && event.id === poison.id) throw new Error('projection bug');
+        if (broken && event.id === poison.id) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
       };
 
-      await expect(project(db, store, { apply })).rejects.toThrow('projection bug');
+      await expect(project(db, store, { apply })).rejects.toThrow('terminating connection');
       expect(await readCheckpoint(db, 'appointments')).toBe(checkpoint);
       expect(await dumpTables(db, appointments.tables)).toEqual(before);
 
@@ -138,6 +145,70 @@ for (const [target, openDb] of sqlTargets) {
       expect(batches.reduce((sum, batch) => sum + batch.count, 0)).toBe((await store.readStream(`booking-${a}`)).length + (await store.readStream(`booking-${b}`)).length + 2 /* uid claims */);
       expect(await statusOf(db, a)).toBe('confirmed');
       expect(await statusOf(db, b)).toBe('cancelled');
+    });
+
+    it('parks an event it cannot apply (a bug, bad data), applies the rest of the batch, and moves on', async () => {
+      await appendIncident(store);
+      await project(db, store);
+      const a = await appendBooking(store, 'confirmed', 11);
+      const b = await appendBooking(store, 'cancelled', 12);
+      const poison = (await store.readStream(`booking-${a}`))[1]!;
+      const apply = Object.assign(
+        async (tx: Parameters<typeof applyToAppointments>[0], event: StoredEvent) => {
+          if (event.id === poison.id) throw new Error('projection bug: cannot apply this event');
+          await applyToAppointments(tx, event);
+        },
+        { batch: async (tx: Parameters<typeof applyToAppointments>[0], events: readonly StoredEvent[]) => {
+          if (events.some((e) => e.id === poison.id)) throw new Error('projection bug: cannot apply this event');
+          await applyToAppointments.batch!(tx, events);
+        } },
+      );
+      const batches: ProjectionBatch[] = [];
+      await project(db, store, { apply, onBatch: (batch) => batches.push(batch) });
+      expect(await readCheckpoint(db, 'appointments')).toBe(await store.headPosition());
+      expect(batches.flatMap((batch) => batch.parked)).toEqual([
+        expect.objectContaining({ projection: 'appointments', eventId: poison.id, streamId: `booking-${a}`, type: poison.type, error: 'projection bug: cannot apply this event' }),
+      ]);
+      expect(await findParked(db, { eventIds: [poison.id] })).toHaveLength(1);
+      expect(await countParked(db, 'appointments')).toBe(1);
+      expect(await statusOf(db, b)).toBe('cancelled'); // the rest of the batch is applied
+      expect(await statusOf(db, a)).toBe('confirmed'); // the booking's later events too
+
+      // A rebuild tries parked events again and reports what it had to park anew.
+      const parkedAgain: string[] = [];
+      await rebuildProjection({ ...appointments, apply, db, eventStore: store, truncate: appointments.tables, onParked: (p) => parkedAgain.push(p.eventId) });
+      expect(parkedAgain).toEqual([poison.id]);
+      expect(await countParked(db, 'appointments')).toBe(1);
+      await rebuildProjection({ ...appointments, db, eventStore: store, truncate: appointments.tables });
+      expect(await countParked(db, 'appointments')).toBe(0);
+    });
+
+    it('parks the second confirmation of one Cal.com uid (the unique index refuses it) instead of stopping the read model', async () => {
+      const a = await appendBooking(store, 'confirmed', 21);
+      const b = await appendBooking(store, 'awaiting_webhook', 22);
+      const [requestA] = await store.readStream(`booking-${a}`);
+      const uidOfA = (await findAppointmentsAfter(db, store, a))!.calcomUid!;
+      // A confirmation the domain would never decide (another booking's uid), appended straight to the store.
+      const forged = { bookingId: b, callId: (requestA!.data as { callId: string }).callId.replace('21', '22'), occurredAt: new Date().toISOString(), uid: uidOfA, deliveryId: 'd-forged', via: 'metadata' };
+      await store.appendToStream(`booking-${b}`, [{ type: 'BookingConfirmedByWebhook', schemaVersion: 2, data: forged, metadata: { occurredAt: forged.occurredAt } }]);
+      const c = await appendBooking(store, 'confirmed', 23);
+      const batches: ProjectionBatch[] = [];
+      await project(db, store, { onBatch: (batch) => batches.push(batch) });
+      const parked = batches.flatMap((batch) => batch.parked);
+      expect(parked).toEqual([expect.objectContaining({ type: 'BookingConfirmedByWebhook', streamId: `booking-${b}`, error: expect.stringMatching(/^23505: .*bl_appointments_one_confirmed_uid/) })]);
+      expect(await statusOf(db, a)).toBe('confirmed');
+      expect(await statusOf(db, b)).toBe('awaiting_webhook');
+      expect(await statusOf(db, c)).toBe('confirmed'); // later bookings still reach the read model
+      expect(await readCheckpoint(db, 'appointments')).toBe(await store.headPosition());
+    });
+
+    it('parks an event whose stored data no schema accepts', async () => {
+      const a = await appendBooking(store, 'awaiting_webhook', 31);
+      await store.appendToStream(`booking-${a}`, [{ type: 'BookingConfirmedByWebhook', schemaVersion: 2, data: { bookingId: a, uid: 42 }, metadata: { occurredAt: new Date().toISOString() } }]);
+      const batches: ProjectionBatch[] = [];
+      await project(db, store, { onBatch: (batch) => batches.push(batch) });
+      expect(batches.flatMap((batch) => batch.parked)).toEqual([expect.objectContaining({ type: 'BookingConfirmedByWebhook', streamId: `booking-${a}` })]);
+      expect(await statusOf(db, a)).toBe('awaiting_webhook');
     });
 
     it('refuses two confirmed rows with the same Cal.com uid (DB constraint)', async () => {

@@ -96,9 +96,9 @@ export const appendBooking = async (store: EventStore, outcome: Outcome, n: numb
     attendees: [{ name: `Caller ${n}`, email }],
     latencyMs: 300,
   };
-  const hook = (triggerEvent: WebhookDelivery['triggerEvent'], extra: Partial<WebhookDelivery> = {}): BookingCommand => ({
+  const hook = (triggerEvent: WebhookDelivery['triggerEvent'], extra: Partial<WebhookDelivery> = {}, uidOwner = bookingId): BookingCommand => ({
     type: 'RecordWebhook',
-    data: { delivery: { deliveryId: `d-${triggerEvent}-${n}`, triggerEvent, uid, calcomBookingId: answer.calcomBookingId, startTime: slotStart, metadata, createdAt: at(3), ...extra }, now: at(3) },
+    data: { delivery: { deliveryId: `d-${triggerEvent}-${n}`, triggerEvent, uid, calcomBookingId: answer.calcomBookingId, startTime: slotStart, metadata, createdAt: at(3), ...extra }, uidOwner, now: at(3) },
   });
 
   await execute(store, bookingId, request(bookingId, callId, `Caller ${n}`, at(0), slotStart, email));
@@ -123,7 +123,8 @@ export const appendBooking = async (store: EventStore, outcome: Outcome, n: numb
       if (outcome === 'cancelled') await execute(store, bookingId, { type: 'RecordAgentCancellation', data: { reason: 'caller asked', now: at(200) } });
       if (outcome === 'rescheduled') {
         const newUid = `${uid}-r`;
-        await execute(store, bookingId, hook('BOOKING_RESCHEDULED', { deliveryId: `d-resched-${n}`, uid: newUid, rescheduleUid: uid, startTime: at(3600) }));
+        const newOwner = await claimUid(store, bookingId, callId, newUid, at(3));
+        await execute(store, bookingId, hook('BOOKING_RESCHEDULED', { deliveryId: `d-resched-${n}`, uid: newUid, rescheduleUid: uid, startTime: at(3600) }, newOwner));
       }
       break;
     case 'awaiting_webhook':

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decide, evolve, foldBooking, initialState, type BookingCommand, type WebhookDelivery } from '../../src/domain';
+import { decide, evolve, foldBooking, initialState, type BookingCommand, type ReconcileLookup, type WebhookDelivery } from '../../src/domain';
 import { BOOKING, CALL, runScenario, scenarioArb, type Scenario, type Trace } from './deciderScenario';
 
 /**
@@ -14,9 +14,9 @@ const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 400) };
 const webhookOf = (command: BookingCommand): WebhookDelivery | undefined => (command.type === 'RecordWebhook' ? command.data.delivery : undefined);
 
 /**
- * The Cal.com uids that could be this booking's, by the inputs alone, at step `upTo` (exclusive):
- * uids of answers that carried our booking_ref or our call_id, and every uid a reschedule moved to.
- * Deliberately generous: a confirmation must at least concern one of these (or carry our booking_ref).
+ * The Cal.com uids Cal.com gave this booking together with our metadata, by the inputs alone, before
+ * step `upTo`: uids of answers that carried our booking_ref or our call_id, and uids of BOOKING_REQUESTED
+ * / BOOKING_CREATED deliveries with our call id and our booking_ref. Deliberately generous.
  */
 const candidateUids = (trace: Trace, upTo: number): Set<string> => {
   const uids = new Set<string>();
@@ -28,21 +28,37 @@ const candidateUids = (trace: Trace, upTo: number): Set<string> => {
     }
     const delivery = webhookOf(command);
     if (delivery?.triggerEvent === 'BOOKING_RESCHEDULED') uids.add(delivery.uid);
-    // A BOOKING_REQUESTED / BOOKING_CREATED with our call id and our booking_ref names the uid too.
     if (delivery && delivery.metadata.call_id === CALL && delivery.metadata.booking_ref === BOOKING) uids.add(delivery.uid);
   });
   return uids;
 };
 
-/** A BOOKING_CREATED with our call id that concerns this booking (booking_ref, or one of its uids). */
+/** Our call id in Cal.com's stored booking, by a lookup. */
+const backsUp = (lookup: ReconcileLookup | undefined) => lookup?.outcome === 'found' && lookup.calcomStatus === 'accepted' && lookup.metadataCallId === CALL;
+
+/**
+ * Proof at step `index`: a BOOKING_CREATED with our call id that concerns this booking (booking_ref, or
+ * one of its uids); or a metadata-less BOOKING_CREATED for one of its uids (the host accepted), backed up
+ * by a lookup at this step or later (VerifyHostAcceptance).
+ */
 const provesBooking = (trace: Trace, index: number): boolean => {
-  const delivery = webhookOf(trace.steps[index]!.command);
+  const step = trace.steps[index]!;
+  if (step.before.status === 'none') return false;
+  if (step.command.type === 'VerifyHostAcceptance') {
+    return backsUp(step.command.data.lookup) && trace.steps.slice(0, index).some((_, j) => isHostAcceptance(trace, j));
+  }
+  const delivery = webhookOf(step.command);
   if (!delivery || delivery.triggerEvent !== 'BOOKING_CREATED') return false;
-  if (trace.steps[index]!.before.status === 'none') return false;
+  if (isHostAcceptance(trace, index)) return backsUp(step.command.type === 'RecordWebhook' ? step.command.data.lookup : undefined);
   if (delivery.metadata.call_id !== CALL) return false;
   const uids = candidateUids(trace, index);
-  // Concerning the booking: our booking_ref, or one of its uids (as the uid, or as the uid it was moved from).
-  return delivery.metadata.booking_ref === BOOKING || uids.has(delivery.uid) || (delivery.rescheduleUid !== undefined && uids.has(delivery.rescheduleUid));
+  return delivery.metadata.booking_ref === BOOKING || uids.has(delivery.uid) || (delivery.rescheduleUid !== undefined && uids.has(delivery.uid));
+};
+
+const isHostAcceptance = (trace: Trace, index: number): boolean => {
+  const delivery = webhookOf(trace.steps[index]!.command);
+  if (!delivery || delivery.triggerEvent !== 'BOOKING_CREATED' || trace.steps[index]!.before.status === 'none') return false;
+  return !delivery.metadata.call_id && !delivery.metadata.booking_ref && candidateUids(trace, index).has(delivery.uid);
 };
 
 const describeScenario = (scenario: Scenario, trace: Trace) =>
@@ -134,6 +150,27 @@ describe('Booking decider properties (fast-check)', () => {
     );
   });
 
+  it('(g) takes no uid it does not own: never confirmed with one, never cancels one (a valid signature proves nothing about uids)', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (scenario) => {
+        const trace = runScenario(scenario);
+        const owned = (uid: string | undefined) => uid !== undefined && scenario.owners[uid] === BOOKING;
+        trace.steps.forEach((step, i) => {
+          if (step.after.uid !== undefined && step.after.uid !== step.before.uid && !owned(step.after.uid)) {
+            throw new Error(`step ${i} took uid ${step.after.uid} owned by ${scenario.owners[step.after.uid]}:\n${describeScenario(scenario, trace)}`);
+          }
+          for (const event of step.produced) {
+            if ((event.type === 'BookingConfirmedByWebhook' || event.type === 'BookingCancelled') && !owned(event.data.uid)) {
+              throw new Error(`step ${i}: ${event.type} for uid ${event.data.uid} owned by ${scenario.owners[event.data.uid]}:\n${describeScenario(scenario, trace)}`);
+            }
+          }
+          if (step.after.status === 'confirmed' && !owned(step.after.uid)) throw new Error(`confirmed with ${step.after.uid} at step ${i}`);
+        });
+      }),
+      RUNS,
+    );
+  });
+
   it('(e) produces no event for a booking that was never requested', () => {
     fc.assert(
       fc.property(scenarioArb({ requestFirst: fc.constant(false) }), (scenario) => {
@@ -160,11 +197,12 @@ describe('cancelled and rejected bookings are final for webhooks arriving in any
     type: 'RecordWebhook',
     data: {
       delivery: { deliveryId, triggerEvent, uid: 'uid-ours', startTime: '2031-05-12T07:00:00.000Z', metadata: { call_id: CALL, booking_ref: BOOKING }, createdAt: now },
+      uidOwner: BOOKING,
       now,
     },
   });
   const play = (...commands: BookingCommand[]) => {
-    const scenario: Scenario = { attendee: { name: 'A', email: 'a@example.org' }, deliveries: [], steps: [{ step: { kind: 'request' }, at: Date.parse(now) }] };
+    const scenario: Scenario = { attendee: { name: 'A', email: 'a@example.org' }, owners: {}, lookups: [], deliveries: [], steps: [{ step: { kind: 'request' }, at: Date.parse(now) }] };
     let state = runScenario(scenario).state;
     const produced = commands.map((command) => {
       const events = decide(command, state);

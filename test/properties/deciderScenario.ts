@@ -62,7 +62,6 @@ const answerArb = fc.record({
   createdAt: fc.constantFrom<'fresh' | 'skewed' | 'stale' | 'absent' | 'garbage'>('fresh', 'skewed', 'stale', 'absent', 'garbage'),
   metadata: metadataArb,
   attendees: fc.constantFrom<'ours' | 'other' | 'none' | 'both'>('ours', 'other', 'none', 'both'),
-  uidOwner: fc.constantFrom<string | undefined>(undefined, BOOKING, OTHER_BOOKING),
 });
 export type GeneratedAnswer = typeof answerArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -85,17 +84,22 @@ const webhookFactArb = fc.record({
   createdAtOffsetMs: fc.integer({ min: -60_000, max: 3_600_000 }),
   /** How many different delivery ids Cal.com uses for this same fact. */
   copies: fc.integer({ min: 1, max: 2 }),
+  lookup: fc.constantFrom<ReconcileLookup>({ outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL }, { outcome: 'found', calcomStatus: 'accepted', metadataCallId: OTHER_CALL }, { outcome: 'unreachable' }, { outcome: 'not_found' }),
 });
 
+/** What GET /v2/bookings/{uid} may say. */
+export const lookupArb = fc.constantFrom<ReconcileLookup>(
+  { outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL },
+  { outcome: 'found', calcomStatus: 'accepted', metadataCallId: OTHER_CALL },
+  { outcome: 'found', calcomStatus: 'pending', metadataCallId: OTHER_CALL },
+  { outcome: 'found', calcomStatus: 'cancelled' },
+  { outcome: 'not_found' },
+  { outcome: 'not_looked_up' },
+  { outcome: 'unreachable' },
+);
+
 const reconcileArb = fc.record({
-  lookup: fc.constantFrom<ReconcileLookup>(
-    { outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL },
-    { outcome: 'found', calcomStatus: 'pending', metadataCallId: OTHER_CALL },
-    { outcome: 'found', calcomStatus: 'cancelled' },
-    { outcome: 'not_found' },
-    { outcome: 'not_looked_up' },
-    { outcome: 'unreachable' },
-  ),
+  lookup: lookupArb,
   windowMs: fc.constantFrom(0, 60_000, 15 * 60_000, 24 * 3_600_000),
 });
 
@@ -105,6 +109,7 @@ export type Step =
   | { kind: 'failure'; failure: typeof failureArb extends fc.Arbitrary<infer T> ? T : never }
   | { kind: 'webhook'; pick: number }
   | { kind: 'reconcile'; reconcile: typeof reconcileArb extends fc.Arbitrary<infer T> ? T : never }
+  | { kind: 'verify'; lookup: ReconcileLookup }
   | { kind: 'cancel'; reason?: string };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -113,11 +118,18 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: failureArb.map((failure): Step => ({ kind: 'failure', failure })) },
   { weight: 7, arbitrary: fc.nat({ max: 1000 }).map((pick): Step => ({ kind: 'webhook', pick })) },
   { weight: 2, arbitrary: reconcileArb.map((reconcile): Step => ({ kind: 'reconcile', reconcile })) },
+  { weight: 1, arbitrary: lookupArb.map((lookup): Step => ({ kind: 'verify', lookup })) },
   { weight: 1, arbitrary: fc.option(fc.constantFrom('changed plans', 'krank'), { nil: undefined }).map((reason): Step => ({ kind: 'cancel', reason })) },
 );
 
+/** Who holds each uid's claim in this scenario's world (one owner per uid, or none). */
+export type UidOwners = Record<string, string | undefined>;
+
 export interface Scenario {
   attendee: Attendee;
+  owners: UidOwners;
+  /** The lookup the use case would make for each delivery (used when the decider needs one). */
+  lookups: ReconcileLookup[];
   deliveries: WebhookDelivery[];
   /** Each step with the clock (ms) at which it happens. */
   steps: Array<{ step: Step; at: number }>;
@@ -127,11 +139,12 @@ export const scenarioArb = (options: { maxSteps?: number; requestFirst?: fc.Arbi
   fc
     .record({
       attendee: fc.constantFrom(...ATTENDEES),
+      owners: fc.tuple(...UIDS.map(() => fc.constantFrom<string | undefined>(BOOKING, BOOKING, OTHER_BOOKING, undefined))),
       facts: fc.array(webhookFactArb, { minLength: 1, maxLength: 5 }),
       requestFirst: options.requestFirst ?? fc.boolean(),
       steps: fc.array(fc.record({ step: stepArb, gapMs: fc.integer({ min: 0, max: 40 * 60_000 }) }), { maxLength: options.maxSteps ?? 24 }),
     })
-    .map(({ attendee, facts, requestFirst, steps }) => {
+    .map(({ attendee, owners, facts, requestFirst, steps }) => {
       const deliveries = facts.flatMap((fact, f) =>
         Array.from({ length: fact.copies }, (_, copy): WebhookDelivery => ({
           deliveryId: `d-${f}-${copy}`,
@@ -147,7 +160,9 @@ export const scenarioArb = (options: { maxSteps?: number; requestFirst?: fc.Arbi
       );
       let at = START;
       const timed = steps.map(({ step, gapMs }) => ({ step, at: (at += gapMs) }));
-      return { attendee, deliveries, steps: requestFirst ? [{ step: { kind: 'request' } as Step, at: START }, ...timed] : timed };
+      const lookups = facts.flatMap((fact) => Array.from({ length: fact.copies }, () => fact.lookup));
+      const uidOwners: UidOwners = Object.fromEntries(UIDS.map((uid, i) => [uid, owners[i]]));
+      return { attendee, owners: uidOwners, lookups, deliveries, steps: requestFirst ? [{ step: { kind: 'request' } as Step, at: START }, ...timed] : timed };
     });
 
 const createdAtFor = (kind: GeneratedAnswer['createdAt'], at: number): string | undefined => {
@@ -188,11 +203,16 @@ export const toCommand = (scenario: Scenario, { step, at }: Scenario['steps'][nu
         data: { bookingId: BOOKING, callId: CALL, eventTypeId: 2563193, slotStart: SLOT, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: scenario.attendee, now },
       };
     case 'answer':
-      return { type: 'RecordCalcomAnswer', data: { answer: toAnswer(step.answer, scenario.attendee, at), uidOwner: step.answer.uidOwner, now } };
+      return { type: 'RecordCalcomAnswer', data: { answer: toAnswer(step.answer, scenario.attendee, at), uidOwner: scenario.owners[step.answer.uid], now } };
     case 'failure':
       return { type: 'RecordCalcomFailure', data: { ...step.failure, now } };
-    case 'webhook':
-      return { type: 'RecordWebhook', data: { delivery: deliveryOf(scenario, step.pick), now } };
+    case 'webhook': {
+      const delivery = deliveryOf(scenario, step.pick);
+      const lookup = scenario.lookups[step.pick % scenario.deliveries.length];
+      return { type: 'RecordWebhook', data: { delivery, uidOwner: scenario.owners[delivery.uid], lookup, now } };
+    }
+    case 'verify':
+      return { type: 'VerifyHostAcceptance', data: { lookup: step.lookup, now } };
     case 'reconcile':
       return { type: 'Reconcile', data: { ...step.reconcile, now } };
     case 'cancel':

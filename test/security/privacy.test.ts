@@ -33,6 +33,7 @@ const pii = [
   '5550-1234',
   PHONE_ONLY.phone,
   '017677788899',
+  '+4917677788899',
   '77788899',
   THROWN.email,
   INVALID.email,
@@ -98,7 +99,7 @@ describe('privacy: what the logs never contain', () => {
     // Book with a phone number only (it becomes the attendee identity).
     const byPhone = await t.callFunction('book_appointment', { call_id: 'call_privacy_2', date: '2031-05-12', time: '10:00', name: PHONE_ONLY.name, phone: PHONE_ONLY.phone });
     expect(byPhone.json.status).toBe('pending');
-    expect(created.map((b) => b.attendees[0]?.phoneNumber)).toContain('017677788899');
+    expect(created.map((b) => b.attendees[0]?.phoneNumber)).toContain('+4917677788899');
 
     // Webhooks with attendees: the matching one, one for a foreign call, an unreadable one, an unstorable one, an unsigned one.
     const booking = created.find((b) => b.metadata.booking_ref === booked.json.booking_id)!;

@@ -15,7 +15,7 @@ export const startChildService = (env: Record<string, string>): Promise<ChildSer
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/booking-ledger.js'), 'serve'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', BOOKING_HORIZON_DAYS: '3650', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];

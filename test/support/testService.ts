@@ -53,6 +53,8 @@ export const startTestService = async (
     CALCOM_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ADMIN_TOKEN,
     CONFIRMATION_WAIT_MS: '400',
+    // Tests book in 2031 on the real clock: a ten-year horizon (the 365-day default has its own test).
+    BOOKING_HORIZON_DAYS: '3650',
     LOG_LEVEL: 'debug',
     ...options.env,
   });

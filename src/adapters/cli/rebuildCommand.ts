@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { projectionDefinitions, rebuildProjection } from '../../projections';
+import { projectionDefinitions, rebuildProjection, type ParkedEvent } from '../../projections';
 import { withStores } from './cliContext';
 
 export const rebuildCommand = () =>
@@ -15,6 +15,7 @@ export const rebuildCommand = () =>
         for (const definition of chosen) {
           const bar = options.progress && process.stderr.isTTY ? new SingleBar({ format: `${definition.name} [{bar}] {value} events`, stream: process.stderr }, Presets.shades_classic) : undefined;
           bar?.start(0, 0);
+          const parked: ParkedEvent[] = [];
           const count = await rebuildProjection({
             ...definition,
             eventStore: stores.eventStore,
@@ -24,9 +25,11 @@ export const rebuildCommand = () =>
               bar?.setTotal(Math.max(done, 1));
               bar?.update(done);
             },
+            onParked: (event) => parked.push(event),
           });
           bar?.stop();
-          process.stdout.write(`${definition.name}: rebuilt from ${count} events\n`);
+          process.stdout.write(`${definition.name}: rebuilt from ${count} events${parked.length > 0 ? `; ${parked.length} parked (not applied):` : ''}\n`);
+          for (const event of parked) process.stdout.write(`  parked ${event.type} ${event.eventId} (stream ${event.streamId}): ${event.error}\n`);
         }
       });
     });

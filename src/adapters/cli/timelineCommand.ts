@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import type { EventHistory } from '../../application/ports/eventHistory';
+import type { ParkedEventLookup } from '../../application/ports/parkedEvents';
+import { findParked } from '../../projections';
 import { INSTANT_HINT, parseInstant } from '../../application/timeline/instant';
 import { DEFAULT_EVENT_LIMIT, loadTimeline } from '../../application/timeline/loadTimeline';
 import { renderJson } from '../../application/timeline/renderJson';
@@ -65,8 +67,13 @@ export const parseTimelineOptions = (options: TimelineCliOptions): TimelineReque
 };
 
 /** Prints the timeline; returns the exit code: 0 events found, 3 none match the selection. */
-export const runTimeline = async (history: EventHistory, request: TimelineRequest, io: { out(text: string): void; err(text: string): void }): Promise<number> => {
-  const timeline = await loadTimeline(history, request.subject, { asOf: request.asOf, limit: request.limit });
+export const runTimeline = async (
+  history: EventHistory,
+  request: TimelineRequest,
+  io: { out(text: string): void; err(text: string): void },
+  parked?: ParkedEventLookup,
+): Promise<number> => {
+  const timeline = await loadTimeline(history, request.subject, { asOf: request.asOf, limit: request.limit, parked });
   if (timeline.counts.matched === 0) {
     io.err(`No events match ${request.subject.kind === 'booking_uid' ? `Cal.com uid ${request.subject.uid}` : request.subject.kind === 'calls' ? `call ${request.subject.callIds.join(', ')}` : 'that time range'}.\n`);
     if (request.format === 'json') io.out(renderers.json(timeline));
@@ -116,9 +123,11 @@ export const timelineCommand = () =>
     .action(async (options: TimelineCliOptions) => {
       const request = parseTimelineOptions(options);
       process.exitCode = await withStores(({ stores }) =>
-        runTimeline(stores.history, request, {
-          out: (text) => process.stdout.write(text),
-          err: (text) => process.stderr.write(text),
-        }),
+        runTimeline(
+          stores.history,
+          request,
+          { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+          (eventIds) => findParked(stores.readModel, { eventIds }),
+        ),
       );
     });

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isPhoneRegion } from '../../application/phoneNumber';
 
 const optionalSecret = z.string().min(1).optional();
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -24,10 +25,19 @@ const schema = z.object({
   BOOKING_TIMEZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
   DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
   PLACEHOLDER_EMAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain such as calls.example.org').default('calls.booking-ledger.invalid'),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .transform((region) => region.toUpperCase())
+    .refine(isPhoneRegion, 'must be a country code such as DE, AT, CH or GB')
+    .default('DE'),
+  BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   CONFIRMATION_WAIT_MS: z.coerce.number().int().min(0).default(4000),
   RECONCILE_AFTER_MS: positiveMs(15 * 60_000),
   RECONCILE_INTERVAL_MS: positiveMs(60_000),
   PROJECTION_LAG_LIMIT_MS: positiveMs(30_000),
+  /** The whole request (headers and body) must arrive within this; a trickled body is cut off. */
+  HTTP_REQUEST_TIMEOUT_MS: positiveMs(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveMs(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

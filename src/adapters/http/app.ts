@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { allRoutes } from './allRoutes';
 import { errorHandler } from './errors';
 import type { HttpContext } from './httpContext';
@@ -10,6 +11,12 @@ export const createApp = (ctx: HttpContext): Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // Security headers (nosniff, no framing, …); answers hold caller data, so nothing is cached unless a route says so.
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(healthRoutes(ctx));
   app.use(retellFunctionRoutes(ctx));
   for (const router of allRoutes(ctx)) app.use(router);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventHistory } from '../../application/ports/eventHistory';
+import type { UsedSignatures } from '../../application/ports/usedSignatures';
 import type { UseCaseDeps } from '../../application/useCases/deps';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import type { Config } from '../config/config';
@@ -7,7 +8,7 @@ import type { Metrics } from '../telemetry/metrics';
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
+  check(): Promise<{ ok: boolean; detail?: string; parked?: number }>;
 }
 
 /** Everything the HTTP adapter needs, built once by the composition root. */
@@ -20,4 +21,6 @@ export interface HttpContext {
   logger: Logger;
   metrics: Metrics;
   readiness: ReadinessCheck[];
+  /** Retell signatures accepted, each bound to the function it was used for. */
+  usedSignatures: UsedSignatures;
 }

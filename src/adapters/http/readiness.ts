@@ -1,4 +1,4 @@
-import { projectionDefinitions } from '../../projections';
+import { countParked, projectionDefinitions } from '../../projections';
 import type { OpenedStores } from '../eventStore/openEventStore';
 import type { ProjectionLagMonitor } from '../telemetry/projectionLag';
 import type { HttpContext, ReadinessCheck } from './httpContext';
@@ -13,10 +13,14 @@ export const readinessChecks = (ctx: HttpContext, stores: OpenedStores, lag: Pro
   ...projectionDefinitions.map((definition) => ({
     name: `projection:${definition.name}`,
     check: async () => {
-      const { lagMs } = await lag.measureOne(definition.name);
+      const [{ lagMs }, parked] = await Promise.all([lag.measureOne(definition.name), countParked(stores.readModel, definition.name)]);
       const limitMs = ctx.config.PROJECTION_LAG_LIMIT_MS;
       const ok = lagMs <= limitMs;
-      return { ok, detail: ok ? undefined : `oldest unapplied event is ${(lagMs / 1000).toFixed(1)} s old (limit ${limitMs / 1000} s)` };
+      const details = [
+        ok ? undefined : `oldest unapplied event is ${(lagMs / 1000).toFixed(1)} s old (limit ${limitMs / 1000} s)`,
+        parked > 0 ? `${parked} event(s) parked (not applied; see bl_parked_events and the runbook)` : undefined,
+      ].filter(Boolean);
+      return { ok, parked, ...(details.length > 0 && { detail: details.join('; ') }) };
     },
   })),
 ];

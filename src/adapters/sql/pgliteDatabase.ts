@@ -1,11 +1,25 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlDatabase } from './sqlDatabase';
+import type { SqlDatabase } from '../../application/ports/sql';
+import { lockDataDirectory } from './dataDirectoryLock';
+import { makePrivateDirectory } from './privateDirectory';
 
-/** Embedded PostgreSQL (WASM). `dataDir` undefined means in memory. One connection: PGlite queues work itself. */
+/**
+ * Embedded PostgreSQL (WASM). `dataDir` undefined means in memory. One connection: PGlite queues work
+ * itself. A data directory is private (0700/0600) and held by one process at a time (a lock beside it).
+ */
 export const openPgliteDatabase = async (dataDir?: string): Promise<SqlDatabase> => {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  let release = () => undefined as void;
+  if (dataDir) {
+    makePrivateDirectory(dataDir);
+    release = lockDataDirectory(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    release();
+    throw error;
+  }
 
   return {
     kind: 'pglite',
@@ -22,6 +36,12 @@ export const openPgliteDatabase = async (dataDir?: string): Promise<SqlDatabase>
           query: async (text, params) => ({ rows: (await tx.query(text, params as unknown[] | undefined)).rows as never[] }),
         }),
       ),
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        release();
+      }
+    },
   };
 };

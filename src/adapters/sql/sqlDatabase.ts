@@ -1,13 +1,2 @@
-/** The little the event store and projections need from PostgreSQL, served by `pg` or PGlite. */
-export interface SqlExecutor {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
-}
-
-export interface SqlDatabase extends SqlExecutor {
-  readonly kind: 'postgres' | 'pglite';
-  /** Runs several statements (no parameters), e.g. a migration script. */
-  exec(script: string): Promise<void>;
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+/** The SQL port lives with the other ports; adapters implement it (pgDatabase, pgliteDatabase). */
+export type { SqlDatabase, SqlExecutor } from '../../application/ports/sql';

@@ -19,6 +19,12 @@ export const createMetrics = () => {
       ...metric,
     }),
     calcomErrors: new Counter({ name: 'booking_ledger_calcom_errors_total', help: 'Cal.com calls that did not succeed, by operation and reason', labelNames: ['operation', 'reason'], ...metric }),
+    projectionParked: new Counter({
+      name: 'booking_ledger_projection_parked_events_total',
+      help: 'Events a projection could not apply and parked (alert on any increase; see bl_parked_events)',
+      labelNames: ['projection'],
+      ...metric,
+    }),
     projectionLag: new Gauge({ name: 'booking_ledger_projection_lag_seconds', help: 'Age of the oldest event a projection has not applied yet (0 when caught up)', labelNames: ['projection'], ...metric }),
   };
 };

@@ -157,10 +157,12 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
       return {
         ...base,
         uid: d.uid,
-        meaning: `Confirmed by BOOKING_CREATED webhook for uid ${d.uid}${d.calcomBookingId ? ` (#${d.calcomBookingId})` : ''}, delivery ${short(d.deliveryId)}`,
+        meaning: `Confirmed by BOOKING_CREATED webhook for uid ${d.uid}${d.calcomBookingId ? ` (#${d.calcomBookingId})` : ''}, delivery ${short(d.deliveryId)}${
+          d.via === 'host_acceptance' ? ' (host accepted; Cal.com\'s stored booking showed our call_id)' : ''
+        }`,
         flags: ['confirmed'],
         warnings: [],
-        details: defined({ uid: d.uid, calcomBookingId: d.calcomBookingId, deliveryId: d.deliveryId }),
+        details: defined({ uid: d.uid, calcomBookingId: d.calcomBookingId, deliveryId: d.deliveryId, via: d.via }),
       };
     }
     case 'WebhookMismatchRecorded': {
@@ -171,6 +173,12 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
         { ...base, uid: d.uid, warnings: [`Webhook mismatch: ${d.reasons.join(', ')}`] },
       );
     }
+    case 'HostAcceptanceReceived':
+      return plain(
+        `BOOKING_CREATED without our metadata for this booking's uid ${event.data.uid}: the host accepted; it confirms once Cal.com's stored booking shows our call_id`,
+        defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }),
+        { ...base, uid: event.data.uid },
+      );
     case 'HostConfirmationRequested':
       return plain(`BOOKING_REQUESTED webhook: the host must confirm uid ${event.data.uid}`, defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }), { ...base, uid: event.data.uid });
     case 'BookingCancelled': {
@@ -186,7 +194,8 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
     case 'CalcomBookingLookedUp': {
       const d = event.data;
       const found = d.outcome === 'found' ? `found (status ${d.calcomStatus ?? '?'}${d.metadataCallId ? `, call_id ${d.metadataCallId}` : ''})` : d.outcome.replace(/_/g, ' ');
-      return plain(`Reconciler looked up ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, metadataCallId: d.metadataCallId }), { ...base, uid: d.uid ?? null });
+      const who = d.purpose === 'host_acceptance' ? 'Looked up (to verify the host acceptance)' : 'Reconciler looked up';
+      return plain(`${who} ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, metadataCallId: d.metadataCallId, purpose: d.purpose }), { ...base, uid: d.uid ?? null });
     }
     case 'BookingMarkedUnconfirmed': {
       const d = event.data;

@@ -1,7 +1,10 @@
 import type { EventHistory } from '../ports/eventHistory';
+import type { ParkedEventLookup } from '../ports/parkedEvents';
 import type { StoredEvent } from '../ports/eventStore';
 import { buildTimeline } from './buildTimeline';
+import { maskContactsIn } from './maskContact';
 import type { Timeline, TimelineSubject } from './timelineModel';
+import type { ParkedEvent } from '../ports/parkedEvents';
 
 export const DEFAULT_EVENT_LIMIT = 10_000;
 
@@ -10,6 +13,8 @@ export interface LoadTimelineOptions {
   /** At most this many events per history query (default 10,000). */
   limit?: number;
   now?: Date;
+  /** Marks the events a projection parked (not applied to the read model). */
+  parked?: ParkedEventLookup;
 }
 
 const uniqueCallIds = (events: StoredEvent[]): string[] => [
@@ -39,5 +44,20 @@ const matchingEvents = async (history: EventHistory, subject: TimelineSubject, l
 /** The timeline of a call, a Cal.com uid or a time range, as the history holds it now (or as of a moment). */
 export const loadTimeline = async (history: EventHistory, subject: TimelineSubject, options: LoadTimelineOptions = {}): Promise<Timeline> => {
   const { events, truncated } = await matchingEvents(history, subject, options.limit ?? DEFAULT_EVENT_LIMIT);
-  return buildTimeline(events, { subject, asOf: options.asOf, truncated, now: options.now });
+  const timeline = buildTimeline(events, { subject, asOf: options.asOf, truncated, now: options.now });
+  if (options.parked && events.length > 0) markParked(timeline, await options.parked(events.map((e) => e.id)));
+  return timeline;
+};
+
+/** Parked events stand out: flagged, with the projection and the error it gave. */
+const markParked = (timeline: Timeline, parked: ParkedEvent[]): void => {
+  const byEvent = new Map<string, ParkedEvent[]>();
+  for (const p of parked) byEvent.set(p.eventId, [...(byEvent.get(p.eventId) ?? []), p]);
+  for (const entry of timeline.calls.flatMap((c) => c.entries)) {
+    for (const p of byEvent.get(entry.eventId) ?? []) {
+      if (!entry.flags.includes('parked')) entry.flags.push('parked');
+      entry.warnings.push(`PARKED by projection ${p.projection} at ${p.parkedAt}: not applied to the read model (${maskContactsIn(p.error)})`);
+    }
+  }
+  if (parked.length > 0) timeline.notes.push(`${new Set(parked.map((p) => p.eventId)).size} event(s) here were parked by a projection: the read model does not reflect them.`);
 };

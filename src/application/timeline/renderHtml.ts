@@ -14,6 +14,7 @@ const BADGES: Record<TimelineFlag, string> = {
   foreign_call_id: 'FOREIGN call_id',
   foreign_booking_ref: 'FOREIGN booking_ref',
   other_attendee: 'OTHER attendee',
+  parked: 'PARKED (not in the read model)',
 };
 
 const badge = (text: string, kind: string) => `<span class="badge ${className(kind)}">${escapeHtml(text)}</span>`;

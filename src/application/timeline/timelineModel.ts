@@ -19,7 +19,9 @@ export type TimelineFlag =
   /** The event records (or its uid is part of) a duplicate. */
   | 'duplicate'
   /** The webhook that proved a booking. */
-  | 'confirmed';
+  | 'confirmed'
+  /** A projection could not apply the event and parked it. */
+  | 'parked';
 
 /** One event as an analyst reads it. Emails and phone numbers are masked everywhere in it. */
 export interface TimelineEntry {

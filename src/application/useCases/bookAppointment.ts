@@ -25,7 +25,9 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
   const { eventTypeId, timeZone, placeholderEmailDomain, confirmationWaitMs, defaultLanguage } = deps.settings;
   const bookingId = bookingIdFor(ctx.callId, eventTypeId, input.slotStartUtc);
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
-  const attendee = attendeeIdentity({ name: input.name, email: input.email, phone: input.phone }, ctx.callId, placeholderEmailDomain);
+  // No number given: Retell's trusted caller number (E.164) goes to Cal.com instead.
+  const phone = input.phone ?? ctx.callerNumber;
+  const attendee = attendeeIdentity({ name: input.name, email: input.email, phone }, ctx.callId, placeholderEmailDomain);
 
   const { appended, state: requested } = await handleBookingCommand(
     deps.store,
@@ -41,6 +43,7 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
         service: input.service,
         language: input.language ?? defaultLanguage,
         attendee,
+        ...(ctx.callerNumber && { callerNumber: ctx.callerNumber }),
         now: deps.now().toISOString(),
       },
     },

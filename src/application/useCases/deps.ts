@@ -1,3 +1,4 @@
+import type { PhoneRegion } from '../phoneNumber';
 import type { CalcomClient } from '../ports/calcom';
 import type { EventStore } from '../ports/eventStore';
 import type { Telemetry } from '../ports/telemetry';
@@ -10,6 +11,10 @@ export interface BookingSettings {
   /** How long book_appointment waits for the confirming webhook before answering `pending`. */
   confirmationWaitMs: number;
   defaultLanguage: 'de' | 'en';
+  /** National phone numbers are read in this region (DEFAULT_PHONE_REGION). */
+  phoneRegion: PhoneRegion;
+  /** How many days ahead a caller may book (BOOKING_HORIZON_DAYS). */
+  horizonDays: number;
 }
 
 /** Finds bookings by call id (read model); used only to route webhooks that carry nothing better. */
@@ -26,8 +31,14 @@ export interface UseCaseDeps {
   now: () => Date;
 }
 
-/** One outside request: its call and a request id for correlation. */
+/**
+ * One outside request: its call and a request id for correlation. `callId` and `callerNumber` are the
+ * trusted identity (from Retell's `call` object; in args-only mode the call id comes from the args and
+ * there is no caller number): a call may touch only bookings of the same call or the same caller number.
+ */
 export interface RequestContext {
   callId: string;
   requestId: string;
+  /** The caller's number from Retell (`call.from_number`), never from the model's args. */
+  callerNumber?: string;
 }

@@ -1,4 +1,4 @@
-import { bookingIdFor, initialState } from '../../domain';
+import { bookingIdFor, initialState, type Booking } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { loadBooking } from '../bookingRepository';
 import type { Language } from '../messages';
@@ -15,11 +15,18 @@ export interface BookingLookupInput {
 const bookingIdOf = (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): string =>
   input.bookingId ?? bookingIdFor(ctx.callId, deps.settings.eventTypeId, input.slotStartUtc!);
 
-/** The booking as this call may see it: another call's booking is treated as not found. */
+/**
+ * May this call touch the booking? Only a booking of the same call, or of the same trusted caller
+ * number (Retell's `call.from_number`): an id the model supplies proves nothing on its own.
+ */
+export const mayTouch = (state: Booking, ctx: RequestContext): boolean =>
+  state.callId === ctx.callId || (ctx.callerNumber !== undefined && state.callerNumber === ctx.callerNumber);
+
+/** The booking as this call may see it: anyone else's booking is treated as not found. */
 export const loadOwnBooking = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput) => {
   const bookingId = bookingIdOf(deps, ctx, input);
   const { state } = await loadBooking(deps.store, bookingId);
-  return { bookingId, state: state.callId === undefined || state.callId === ctx.callId ? state : initialState() };
+  return { bookingId, state: state.status === 'none' || mayTouch(state, ctx) ? state : initialState() };
 };
 
 /** What the ledger knows about a booking right now, as the agent should say it. */

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { webhookStreamId, type DeliveryEvent, type WebhookDelivery } from '../../domain';
-import { handleBookingCommand } from '../bookingRepository';
 import { isBookingTrigger, readCalcomWebhook, toWebhookDelivery } from '../calcomWebhook';
 import { toNewEvent, type Causation } from '../eventEnvelope';
 import { isConcurrencyError } from '../ports/eventStore';
 import { toStorableText } from '../storableText';
-import { claimCalcomUid } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
+import { applyDelivery } from './applyDelivery';
 import { routeDelivery } from './routeDelivery';
 
 const RAW_BODY_KEPT = 64 * 1024;
@@ -32,7 +31,7 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer): 
       ? { type: 'CalcomWebhookRejected', data: { deliveryId, occurredAt: now, reason: read.problem, rawBody: toStorableText(raw.slice(0, RAW_BODY_KEPT)), truncated: raw.length > RAW_BODY_KEPT } }
       : {
           type: 'CalcomWebhookReceived',
-          data: { deliveryId, occurredAt: now, triggerEvent: read.webhook.triggerEvent, uid: read.webhook.payload.uid, callId: read.webhook.payload.metadata?.call_id, body: JSON.parse(raw) },
+          data: { deliveryId, occurredAt: now, triggerEvent: read.webhook.triggerEvent, uid: read.webhook.payload.uid, callId: read.webhook.payload.metadata?.call_id, body: read.body },
         };
   let duplicate = false;
   try {
@@ -62,10 +61,7 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer): 
     deps.telemetry.webhookDelivery('orphan');
     return { result, deliveryId, applied: [], orphan: 'no_booking' };
   }
-  const { appended, state } = await handleBookingCommand(deps.store, route.bookingId, { type: 'RecordWebhook', data: { delivery, now } }, causation);
-  if (appended.some((e) => e.type === 'BookingRescheduled') && state.callId) {
-    await claimCalcomUid(deps.store, { uid: delivery.uid, bookingId: route.bookingId, callId: state.callId, now }, causation);
-  }
+  const { appended, state } = await applyDelivery(deps, route.bookingId, delivery, now, causation);
   if (!duplicate) {
     const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId: route.bookingId, via: route.via } };
     await deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(routed, causation, state.callId)]);

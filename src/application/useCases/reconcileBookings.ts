@@ -1,18 +1,11 @@
-import type { ReconcileLookup } from '../../domain';
 import { handleBookingCommand, loadBooking } from '../bookingRepository';
+import { lookUpCalcomBooking } from '../calcomLookup';
 import type { UseCaseDeps } from './deps';
 
 export interface ReconcileReport {
   checked: number;
   markedUnconfirmed: string[];
 }
-
-const lookUp = async (deps: UseCaseDeps, uid: string | undefined): Promise<ReconcileLookup> => {
-  if (!uid) return { outcome: 'not_looked_up' };
-  const result = await deps.calcom.getBooking(uid);
-  if (result.outcome === 'found') return { outcome: 'found', calcomStatus: result.booking.status, metadataCallId: result.booking.metadata.call_id };
-  return { outcome: result.outcome === 'not_found' ? 'not_found' : 'unreachable' };
-};
 
 /**
  * Bookings that never got their webhook: ask Cal.com what it knows, record it, and mark them
@@ -22,9 +15,14 @@ export const reconcileBookings = async (deps: UseCaseDeps, candidates: string[],
   const markedUnconfirmed: string[] = [];
   for (const bookingId of candidates) {
     const { state } = await loadBooking(deps.store, bookingId);
-    const lookup = await lookUp(deps, state.uid);
+    const lookup = await lookUpCalcomBooking(deps.calcom, state.uid);
     const now = deps.now().toISOString();
     const causation = { correlationId: `reconcile-${bookingId}`, causationId: `reconcile-${now}` };
+    if (state.hostAcceptance) {
+      // A host's acceptance whose lookup failed before: this lookup may back it up now.
+      const verified = await handleBookingCommand(deps.store, bookingId, { type: 'VerifyHostAcceptance', data: { lookup, now } }, causation);
+      if (verified.appended.some((e) => e.type === 'BookingConfirmedByWebhook')) continue;
+    }
     const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'Reconcile', data: { lookup, windowMs, now } }, causation);
     if (appended.some((e) => e.type === 'BookingMarkedUnconfirmed')) {
       markedUnconfirmed.push(bookingId);

@@ -26,7 +26,15 @@ export const duplicateReasons = [
 ] as const;
 export type DuplicateReason = (typeof duplicateReasons)[number];
 
-export const webhookMismatchReasons = ['call_id_missing', 'call_id_mismatch', 'uid_mismatch'] as const;
+export const webhookMismatchReasons = [
+  'call_id_missing',
+  'call_id_mismatch',
+  'uid_mismatch',
+  /** The delivery's uid is claimed by another booking: it can never prove or change this one. */
+  'uid_owned_by_other_booking',
+  /** A metadata-less BOOKING_CREATED (host accepted) that Cal.com's stored booking did not back up. */
+  'host_acceptance_unverified',
+] as const;
 export type WebhookMismatchReason = (typeof webhookMismatchReasons)[number];
 
 export const calcomFailureReasons = ['timeout', 'network', 'server_error', 'rate_limited', 'circuit_open', 'rejected'] as const;

@@ -7,6 +7,7 @@ import {
   BookingConfirmedByWebhook,
   BookingRejected,
   BookingRescheduled,
+  HostAcceptanceReceived,
   HostConfirmationRequested,
   WebhookMismatchRecorded,
 } from './webhookEvents';
@@ -23,6 +24,7 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   BookingConfirmedByWebhook,
   WebhookMismatchRecorded,
   HostConfirmationRequested,
+  HostAcceptanceReceived,
   BookingCancelled,
   BookingRejected,
   BookingRescheduled,
@@ -36,6 +38,11 @@ export type EventOf<T extends BookingEventType> = Extract<BookingEvent, { type: 
 export { CalcomUidClaimed };
 export type CalcomUidClaimedEvent = z.infer<typeof CalcomUidClaimed>;
 
-/** The current schema version of every event type; an older stored version is upcast on read. */
-export const currentSchemaVersion = (_type: string): number => 1;
+/**
+ * The current schema version of each event type (1 unless listed); an older stored version is upcast on
+ * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber`, CalcomBookingLookedUp `purpose`,
+ * BookingConfirmedByWebhook `via`.
+ */
+const schemaVersions: Record<string, number> = { BookingRequested: 2, CalcomBookingLookedUp: 2, BookingConfirmedByWebhook: 2 };
+export const currentSchemaVersion = (type: string): number => schemaVersions[type] ?? 1;
 export * from './deliveryEvents';

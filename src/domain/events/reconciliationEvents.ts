@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { bookingFacts } from './common';
 
-/** The reconciler asked Cal.com about a booking still waiting for its webhook. */
+/** Why we asked Cal.com (v1 events were all `reconcile`; the upcaster says so). */
+export const lookupPurposes = ['reconcile', 'host_acceptance'] as const;
+
+/** We asked Cal.com what it holds for a booking (GET /v2/bookings/{uid}), and this is what it said. */
 export const CalcomBookingLookedUp = z.object({
   type: z.literal('CalcomBookingLookedUp'),
   data: z.object({
@@ -10,6 +13,9 @@ export const CalcomBookingLookedUp = z.object({
     outcome: z.enum(['found', 'not_found', 'not_looked_up', 'unreachable']),
     calcomStatus: z.string().optional(),
     metadataCallId: z.string().optional(),
+    purpose: z.enum(lookupPurposes),
+    /** The webhook delivery the lookup was made for (host acceptance). */
+    deliveryId: z.string().optional(),
   }),
 });
 

@@ -13,6 +13,8 @@ export const BookingRequested = z.object({
     language: z.enum(['de', 'en']),
     /** The attendee exactly as sent to Cal.com (email may be the per-call placeholder). */
     attendee: attendeeSchema,
+    /** v2: the caller's number as Retell reported it (E.164), the trusted identity for calls that come back. */
+    callerNumber: z.string().optional(),
   }),
 });
 

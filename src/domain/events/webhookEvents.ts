@@ -3,9 +3,22 @@ import { bookingFacts, isoInstant, webhookMismatchReasons } from './common';
 
 const fromDelivery = { ...bookingFacts, uid: z.string(), deliveryId: z.string() };
 
-/** A BOOKING_CREATED webhook with this booking's call id and uid (or booking_ref) arrived: it is booked. */
+/**
+ * A BOOKING_CREATED webhook proved the booking: `metadata` — it carried this booking's call id and an
+ * owned uid (or booking_ref); `host_acceptance` — it carried no metadata (the host accepted), its uid is
+ * this booking's verified uid, and Cal.com's stored booking showed our call id (a lookup recorded just before).
+ */
 export const BookingConfirmedByWebhook = z.object({
   type: z.literal('BookingConfirmedByWebhook'),
+  data: z.object({ ...fromDelivery, calcomBookingId: z.number().optional(), via: z.enum(['metadata', 'host_acceptance']) }),
+});
+
+/**
+ * A BOOKING_CREATED without our metadata for this booking's verified uid: Cal.com sends it so when the
+ * host accepts a requires-confirmation booking. It confirms only after a lookup backs it up.
+ */
+export const HostAcceptanceReceived = z.object({
+  type: z.literal('HostAcceptanceReceived'),
   data: z.object({ ...fromDelivery, calcomBookingId: z.number().optional() }),
 });
 
@@ -26,6 +39,7 @@ export const HostConfirmationRequested = z.object({
   data: z.object(fromDelivery),
 });
 
+/** Cal.com cancelled the booking (or the agent did through Cal.com). */
 export const BookingCancelled = z.object({
   type: z.literal('BookingCancelled'),
   data: z.object({

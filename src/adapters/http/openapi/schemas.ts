@@ -50,6 +50,16 @@ export const appointmentSchema = z.object({
   duplicateOwnerBookingId: z.string().nullable(),
   duplicateReasons: z.array(z.string()),
   failureReason: z.string().nullable(),
+  hostAcceptancePending: z.boolean().describe("A host's metadata-less acceptance (BOOKING_CREATED) waits for a Cal.com lookup to back it up"),
+  calcom: z
+    .object({
+      lookup: z.string().describe('found, not_found, unreachable or not_looked_up'),
+      status: z.string().nullable().describe("Cal.com's status of the booking at the lookup (accepted, pending, cancelled…)"),
+      metadataCallIdMatches: z.boolean().nullable().describe("Whether Cal.com's stored metadata carries this booking's call_id"),
+      lookedUpAt: z.string().nullable(),
+    })
+    .nullable()
+    .describe('What Cal.com held at the last lookup: an unconfirmed booking Cal.com has (webhook lost) versus one it has not'),
   updatedAt: z.string(),
   lastEventPosition: z.string(),
   lastEventType: z.string(),
@@ -90,7 +100,8 @@ export const readinessSchema = z.object({
     z.object({
       name: z.string().describe('event_store, read_model, projection:<name>'),
       ok: z.boolean(),
-      detail: z.string().optional().describe('Why the check failed'),
+      detail: z.string().optional().describe('Why the check failed (only our own words; never an internal error text), or how many events are parked'),
+      parked: z.number().int().optional().describe('projection checks: events the projection could not apply and parked'),
     }),
   ),
 });

@@ -81,7 +81,6 @@ export const readFields = (
 };
 
 const email = z.email();
-const PHONE = /^\+?[\d\s()/.-]+$/;
 const LANGUAGES = new Map<string, Language>([
   ['de', 'de'], ['deutsch', 'de'], ['german', 'de'], ['en', 'en'], ['englisch', 'en'], ['english', 'en'],
 ]);
@@ -89,10 +88,9 @@ const LANGUAGES = new Map<string, Language>([
 export const emailProblem = (value: string): string | undefined =>
   email.safeParse(value).success ? undefined : `email '${value}' is not a valid email address`;
 
-export const phoneProblem = (value: string): string | undefined => {
-  const digits = value.replace(/\D/g, '').length;
-  return PHONE.test(value) && digits >= 5 && digits <= 20 ? undefined : `phone '${value}' is not a valid phone number`;
-};
+/** Invisible characters (format characters such as zero-width spaces, and marks) do not make a name. */
+export const nameProblem = (value: string): string | undefined =>
+  /\p{L}/u.test(value.replace(/\p{Cf}/gu, '')) ? undefined : `name '${value}' has no letters`;
 
 /** `de`, `en`, `de-DE`, `en_GB`, `Deutsch`, `English`…; other languages are a problem. */
 export const parseLanguage = (value: string): { language?: Language; problem?: string } => {

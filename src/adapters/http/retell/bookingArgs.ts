@@ -1,4 +1,5 @@
-import type { Field, Language } from './argFields';
+import type { PhoneRegion } from '../../../application/phoneNumber';
+import { nameProblem, type Field, type Language } from './argFields';
 import { collectArgs, optional } from './collectArgs';
 import { functionSpecs, requiredFields } from './functionSpecs';
 import { dayBoundsUtc } from './wallClock';
@@ -43,14 +44,35 @@ export interface BookingLookupArgs {
   language?: Language;
 }
 
-/** name, date and time are required; a slot at or before `now` (default: the current time) is a problem. */
-export const parseBookArgs = (args: Record<string, unknown>, options: { timeZone: string; now?: Date }): ArgsResult<BookArgs> => {
+export interface BookArgsOptions {
+  timeZone: string;
+  /** Default: the current time. */
+  now?: Date;
+  /** National phone numbers are read in this region (default DE). */
+  phoneRegion?: PhoneRegion;
+  /** How far ahead a slot may be, in days (default 365). */
+  horizonDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A slot in the past or beyond the booking horizon is a problem (the model can be talked into year 9999). */
+export const slotProblem = (slot: { date?: { text: string }; time?: { text: string }; slotStartUtc?: string }, now: Date, horizonDays: number): string | undefined => {
+  if (!slot.slotStartUtc) return undefined;
+  const at = Date.parse(slot.slotStartUtc);
+  if (at <= now.getTime()) return `${slot.date!.text} ${slot.time!.text} is in the past`;
+  if (at > now.getTime() + horizonDays * DAY_MS) return `${slot.date!.text} is more than ${horizonDays} days ahead`;
+  return undefined;
+};
+
+/** name, date and time are required; a slot in the past or beyond the horizon, or a name without letters, is a problem. */
+export const parseBookArgs = (args: Record<string, unknown>, options: BookArgsOptions): ArgsResult<BookArgs> => {
   const { fields } = functionSpecs.book_appointment;
-  const { values, problems, slot, language } = collectArgs(args, fields, requiredFields('book_appointment'), options.timeZone);
-  const now = options.now ?? new Date();
-  if (slot.slotStartUtc && Date.parse(slot.slotStartUtc) <= now.getTime()) {
-    problems.push(`${slot.date!.text} ${slot.time!.text} is in the past`);
-  }
+  const { values, problems, slot, language } = collectArgs(args, fields, requiredFields('book_appointment'), options.timeZone, options.phoneRegion);
+  const slotIssue = slotProblem(slot, options.now ?? new Date(), options.horizonDays ?? 365);
+  if (slotIssue) problems.push(slotIssue);
+  const nameIssue = values.name !== undefined ? nameProblem(values.name) : undefined;
+  if (nameIssue) problems.push(nameIssue);
   if (problems.length > 0 || !slot.slotStartUtc || values.name === undefined) return { ok: false, problems };
   return {
     ok: true,
@@ -67,9 +89,13 @@ export const parseBookArgs = (args: Record<string, unknown>, options: { timeZone
   };
 };
 
-/** date is required, time optional; past days are fine (the use case filters past slots). */
-export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { timeZone: string }): ArgsResult<AvailabilityArgs> => {
+/** date is required, time optional; past days are fine (the use case filters past slots), days beyond the horizon are not. */
+export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { timeZone: string; now?: Date; horizonDays?: number }): ArgsResult<AvailabilityArgs> => {
   const { problems, slot, language } = collectArgs(args, functionSpecs.check_availability.fields, requiredFields('check_availability'), options.timeZone);
+  const horizonDays = options.horizonDays ?? 365;
+  if (slot.date && Date.parse(dayBoundsUtc(slot.date, options.timeZone).dayStartUtc) > (options.now ?? new Date()).getTime() + horizonDays * DAY_MS) {
+    problems.push(`${slot.date.text} is more than ${horizonDays} days ahead`);
+  }
   if (problems.length > 0 || !slot.date) return { ok: false, problems };
   return {
     ok: true,

@@ -1,4 +1,5 @@
-import { emailProblem, labelOf, parseLanguage, phoneProblem, readFields, type Field } from './argFields';
+import { toE164, type PhoneRegion } from '../../../application/phoneNumber';
+import { emailProblem, labelOf, parseLanguage, readFields, type Field } from './argFields';
 import { assertTimeZone, parseLocalDate, parseLocalTime, wallClockToUtc, type LocalDate, type LocalTime } from './wallClock';
 
 /**
@@ -9,7 +10,7 @@ import { assertTimeZone, parseLocalDate, parseLocalTime, wallClockToUtc, type Lo
 
 export interface Slot { date?: LocalDate; time?: LocalTime; slotStartUtc?: string }
 
-export const collectArgs = (args: Record<string, unknown>, fields: readonly Field[], required: readonly Field[], timeZone: string) => {
+export const collectArgs = (args: Record<string, unknown>, fields: readonly Field[], required: readonly Field[], timeZone: string, phoneRegion: PhoneRegion = 'DE') => {
   assertTimeZone(timeZone);
   const { values, problems, rejected } = readFields(args, fields);
   for (const field of required) {
@@ -24,8 +25,13 @@ export const collectArgs = (args: Record<string, unknown>, fields: readonly Fiel
   if (values.date !== undefined) slot.date = note(parseLocalDate(values.date));
   if (values.time !== undefined) slot.time = note(parseLocalTime(values.time));
   if (slot.date && slot.time) slot.slotStartUtc = note(wallClockToUtc(slot.date, slot.time, timeZone));
-  for (const check of [values.email && emailProblem(values.email), values.phone && phoneProblem(values.phone)]) {
-    if (check) problems.push(check);
+  const emailIssue = values.email && emailProblem(values.email);
+  if (emailIssue) problems.push(emailIssue);
+  if (values.phone !== undefined) {
+    // Cal.com refuses national formats: the number goes on as E.164, read in the practice's region.
+    const phone = toE164(values.phone, phoneRegion);
+    if ('problem' in phone) problems.push(phone.problem);
+    else values.phone = phone.e164;
   }
   const language = values.language === undefined ? {} : parseLanguage(values.language);
   if (language.problem) problems.push(language.problem);

@@ -1,5 +1,6 @@
 import type { AgentAnswer } from '../../../application/agentAnswer';
 import { messages, type Language } from '../../../application/messages';
+import { toE164 } from '../../../application/phoneNumber';
 import { bookAppointment } from '../../../application/useCases/bookAppointment';
 import { cancelAppointment } from '../../../application/useCases/cancelAppointment';
 import { checkAvailability } from '../../../application/useCases/checkAvailability';
@@ -29,12 +30,13 @@ const withArgs =
 /** The Retell custom functions this service offers, by name (the same names as `functionSpecs`). */
 export const functionHandlers: Record<RetellFunctionName, Handler> = {
   check_availability: withArgs(
-    (args, deps) => parseAvailabilityArgs(args, { timeZone: deps.settings.timeZone }),
+    (args, deps) => parseAvailabilityArgs(args, { timeZone: deps.settings.timeZone, now: deps.now(), horizonDays: deps.settings.horizonDays }),
     (deps, _ctx, value) => checkAvailability(deps, value),
   ),
   book_appointment: withArgs(
     (args, deps) => {
-      const parsed = parseBookArgs(args, { timeZone: deps.settings.timeZone, now: deps.now() });
+      const { timeZone, phoneRegion, horizonDays } = deps.settings;
+      const parsed = parseBookArgs(args, { timeZone, now: deps.now(), phoneRegion, horizonDays });
       // bookAppointment counts the answers it gives; an answer about the arguments is a book_appointment answer too.
       if (!parsed.ok) deps.telemetry.bookingAnswered('invalid_input');
       return parsed;
@@ -48,5 +50,14 @@ export const functionHandlers: Record<RetellFunctionName, Handler> = {
   cancel_appointment: withArgs((args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone }), cancelAppointment),
 };
 
-export const runFunction = (name: string, deps: UseCaseDeps, request: FunctionRequest, requestId: string): Promise<AgentAnswer> =>
-  functionHandlers[name as RetellFunctionName](deps, { callId: request.callId, requestId }, request.args);
+/** Retell's `call.from_number` as E.164; a number that is not one (e.g. "anonymous") is no identity at all. */
+const trustedCallerNumber = (request: FunctionRequest, deps: UseCaseDeps): string | undefined => {
+  if (request.fromNumber === undefined) return undefined;
+  const phone = toE164(request.fromNumber, deps.settings.phoneRegion);
+  return 'e164' in phone ? phone.e164 : undefined;
+};
+
+export const runFunction = (name: string, deps: UseCaseDeps, request: FunctionRequest, requestId: string): Promise<AgentAnswer> => {
+  const callerNumber = trustedCallerNumber(request, deps);
+  return functionHandlers[name as RetellFunctionName](deps, { callId: request.callId, requestId, ...(callerNumber && { callerNumber }) }, request.args);
+};

@@ -8,15 +8,23 @@ import { isStorableText } from '../../../application/storableText';
  *
  * A body is wrapped when it has a `call` or `args` object. `name` alone says nothing: in args-only
  * mode `name` is the caller's name, not the function's. `call_id` never stays in `args`.
- * When both `call.call_id` and `args.call_id` are present, Retell's `call.call_id` wins (the LLM
- * writes the args).
+ *
+ * Trust: `call.call_id`, `call.from_number` and `call.agent_id` come from Retell; everything in `args`
+ * was written by the language model, which a caller can talk into anything. So a wrapped body takes its
+ * call id from `call.call_id` only (an `args.call_id` is ignored); `args.call_id` counts only in
+ * args-only mode, where Retell sends nothing else (and no caller number).
  */
 
 export interface FunctionRequest {
   /** Function name from a wrapped body; args-only bodies carry none (the route names it). */
   name?: string;
   callId: string;
+  /** The caller's number as Retell reports it (wrapped bodies of phone calls only). */
   fromNumber?: string;
+  /** The Retell agent that called (wrapped bodies only). */
+  agentId?: string;
+  /** "Payload: args only": the call id came from the arguments, and nothing about the caller is known. */
+  argsOnly: boolean;
   args: Record<string, unknown>;
 }
 
@@ -36,7 +44,7 @@ const optionalText = z.string().trim().min(1).optional().catch(undefined);
 
 const wrappedBody = z.object({
   name: optionalText,
-  call: z.object({ call_id: z.unknown().optional(), from_number: optionalText }).loose().optional(),
+  call: z.object({ call_id: z.unknown().optional(), from_number: optionalText, agent_id: optionalText }).loose().optional(),
   args: jsonObject.optional(),
 });
 
@@ -50,9 +58,8 @@ const withoutCallId = (args: Record<string, unknown>): Record<string, unknown> =
   return rest;
 };
 
-const readCallId = (...candidates: unknown[]): string => {
-  const given = candidates.find((candidate) => candidate !== undefined && candidate !== null);
-  if (given === undefined) throw new MalformedFunctionRequest(`call_id is required: ${USAGE}`);
+const readCallId = (given: unknown, missing = `call_id is required: ${USAGE}`): string => {
+  if (given === undefined || given === null) throw new MalformedFunctionRequest(missing);
   const parsed = callId.safeParse(given);
   if (!parsed.success) {
     throw new MalformedFunctionRequest(`call_id must be a non-empty string of at most 256 characters: ${USAGE}`);
@@ -66,7 +73,7 @@ export const parseFunctionRequest = (body: unknown): FunctionRequest => {
   if (!root.success) throw new MalformedFunctionRequest(`the request body must be a JSON object: ${USAGE}`);
 
   if (!isWrapped(root.data)) {
-    return { callId: readCallId(root.data.call_id), args: withoutCallId(root.data) };
+    return { callId: readCallId(root.data.call_id), argsOnly: true, args: withoutCallId(root.data) };
   }
 
   const wrapped = wrappedBody.safeParse(root.data);
@@ -75,10 +82,13 @@ export const parseFunctionRequest = (body: unknown): FunctionRequest => {
     throw new MalformedFunctionRequest(`${field} must be a JSON object: ${USAGE}`);
   }
   const { name, call, args = {} } = wrapped.data;
+  const missing = `call.call_id is required in a wrapped body (args.call_id counts only in "Payload: args only" mode): ${USAGE}`;
   return {
     ...(name !== undefined && { name }),
-    callId: readCallId(call?.call_id, args.call_id),
+    callId: readCallId(call?.call_id, missing),
     ...(call?.from_number !== undefined && { fromNumber: call.from_number }),
+    ...(call?.agent_id !== undefined && { agentId: call.agent_id }),
+    argsOnly: false,
     args: withoutCallId(args),
   };
 };

@@ -8,11 +8,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *
  * Pass the raw request bytes (express.raw), never a re-serialised `req.body`. A Buffer is hashed
  * byte for byte, which equals hashing the UTF-8 string Retell signed.
- * There is no nonce: a captured request replays inside the window, so handlers stay idempotent.
+ * There is no nonce and the URL is not signed: a captured request replays inside the window, to any
+ * function. The route therefore binds each accepted signature to the function it was first used for
+ * (`UsedSignatures`), and handlers stay idempotent for the replays that remain (Retell's own retries).
  */
 
 export type RetellSignatureRejection = 'missing' | 'malformed' | 'stale' | 'mismatch';
-export type RetellSignatureCheck = { ok: true } | { ok: false; reason: RetellSignatureRejection };
+/** An accepted signature: its digest (unique per body and timestamp) and when it was made. */
+export type RetellSignatureCheck = { ok: true; digest: string; signedAtMs: number } | { ok: false; reason: RetellSignatureRejection };
 
 export const DEFAULT_SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -44,5 +47,5 @@ export const verifyRetellSignature = (
   const given = Buffer.from(match[2]!, 'hex');
   // The pattern guarantees 64 hex chars → 32 bytes; the length check keeps timingSafeEqual total.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reject('mismatch');
-  return { ok: true };
+  return { ok: true, digest: expected.toString('hex'), signedAtMs };
 };

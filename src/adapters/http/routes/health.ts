@@ -10,7 +10,11 @@ export const healthRoutes = (ctx: HttpContext): Router => {
   router.get('/readyz', async (_req, res) => {
     const results = await Promise.all(
       ctx.readiness.map(async ({ name, check }) => {
-        const result = await check().catch((error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }));
+        // An open endpoint names the failing check only: error texts carry hosts and ports (logged instead).
+        const result = await check().catch((error: unknown) => {
+          ctx.logger.warn({ check: name, err: { message: error instanceof Error ? error.message : String(error) } }, 'Readiness check failed');
+          return { ok: false, detail: 'check failed (see the service log)' };
+        });
         return { name, ...result };
       }),
     );

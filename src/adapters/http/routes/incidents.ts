@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInstant, INSTANT_HINT } from '../../../application/timeline/instant';
 import { loadTimeline } from '../../../application/timeline/loadTimeline';
 import { renderHtml } from '../../../application/timeline/renderHtml';
+import { findParked } from '../../../projections';
 import { requireAdmin } from '../adminAuth';
 import { sendError } from '../errors';
 import type { HttpContext } from '../httpContext';
@@ -35,7 +36,7 @@ export const incidentRoutes = (ctx: HttpContext): Router => {
     if (!query.success) return void sendError(res, 400, 'invalid_query', query.error.issues.map((i) => i.message).join('; '));
     const { call_id, booking_uid, as_of } = query.data;
     const subject = call_id ? { kind: 'calls' as const, callIds: [call_id] } : { kind: 'booking_uid' as const, uid: booking_uid! };
-    const timeline = await loadTimeline(ctx.history, subject, { asOf: as_of });
+    const timeline = await loadTimeline(ctx.history, subject, { asOf: as_of, parked: (eventIds) => findParked(ctx.readModel, { eventIds }) });
 
     res.vary('Accept');
     const found = timeline.counts.matched > 0;

@@ -4,7 +4,8 @@ import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs } from '..
 
 const timeZone = 'Europe/Berlin';
 const now = new Date('2025-09-01T00:00:00.000Z');
-const book = (args: Record<string, unknown>) => parseBookArgs(args, { timeZone, now });
+/** Parsing tests reach years ahead; the horizon has tests of its own below. */
+const book = (args: Record<string, unknown>, horizonDays = 36_500) => parseBookArgs(args, { timeZone, now, horizonDays });
 const problemsOf = (result: { ok: boolean; problems?: string[] }) => (result.ok ? [] : result.problems);
 const slotOf = (date: string, time: string) => {
   const result = book({ date, time, name: 'Ada' });
@@ -12,9 +13,31 @@ const slotOf = (date: string, time: string) => {
   return result.value;
 };
 
+describe('parseBookArgs: plausibility (the model can be talked into anything)', () => {
+  it('refuses a slot beyond the booking horizon (default 365 days) and says so', () => {
+    expect(problemsOf(parseBookArgs({ date: '9999-12-31', time: '10:00', name: 'Ada' }, { timeZone, now }))).toEqual(['9999-12-31 is more than 365 days ahead']);
+    expect(problemsOf(parseBookArgs({ date: '2026-09-02', time: '10:00', name: 'Ada' }, { timeZone, now }))).toEqual(['2026-09-02 is more than 365 days ahead']);
+    expect(parseBookArgs({ date: '2026-08-30', time: '10:00', name: 'Ada' }, { timeZone, now }).ok).toBe(true);
+    expect(parseBookArgs({ date: '2026-08-30', time: '10:00', name: 'Ada' }, { timeZone, now, horizonDays: 30 }).ok).toBe(false);
+  });
+
+  it('refuses a name with no visible letters (zero-width spaces, marks, digits)', () => {
+    for (const name of ['\u200b\u200b', '\u200b\u2060\ufeff', '123', '--', '\u0301']) {
+      expect(problemsOf(book({ date: '2025-10-10', time: '08:00', name }))).toEqual([`name '${name.trim()}' has no letters`]);
+    }
+    expect(book({ date: '2025-10-10', time: '08:00', name: 'Zoë \u200bO\u2019Brien' }).ok).toBe(true);
+  });
+
+  it('reads a national phone number in the practice\'s region and refuses one that is no number there', () => {
+    expect(book({ date: '2025-10-10', time: '08:00', name: 'Ada', phone: '0171 2345678' })).toMatchObject({ ok: true, value: { phone: '+491712345678' } });
+    expect(parseBookArgs({ date: '2025-10-10', time: '08:00', name: 'Ada', phone: '0612 345678' }, { timeZone, now, phoneRegion: 'NL' })).toMatchObject({ ok: true, value: { phone: '+31612345678' } });
+    expect(problemsOf(book({ date: '2025-10-10', time: '08:00', name: 'Ada', phone: '12345' }))).toEqual(["phone '12345' is not a valid phone number (national numbers are read as DE)"]);
+  });
+});
+
 describe('parseBookArgs', () => {
   it('reads the German argument names (summer time: UTC+2)', () => {
-    const result = book({ datum: '10.10.2025', uhrzeit: '8 Uhr', name: ' Jürgen Müller ', dienstleistung: 'Beratung', email: 'j.mueller@example.de', telefon: '+49 151 1234567', sprache: 'de' });
+    const result = book({ datum: '10.10.2025', uhrzeit: '8 Uhr', name: ' Jürgen Müller ', dienstleistung: 'Beratung', email: 'j.mueller@example.de', telefon: '+49 151 12345678', sprache: 'de' });
 
     expect(result).toEqual({
       ok: true,
@@ -25,18 +48,18 @@ describe('parseBookArgs', () => {
         name: 'Jürgen Müller',
         service: 'Beratung',
         email: 'j.mueller@example.de',
-        phone: '+49 151 1234567',
+        phone: '+4915112345678',
         language: 'de',
       },
     });
   });
 
   it('reads the English argument names (winter time: UTC+1) and coerces a numeric phone', () => {
-    const result = book({ date: '2025-12-10', time: '14:30', name: 'Ada Lovelace', service: 'Consultation', email: 'ada@example.com', phone: 4915112345678, language: 'en' });
+    const result = book({ date: '2025-12-10', time: '14:30', name: 'Ada Lovelace', service: 'Consultation', email: 'ada@example.com', phone: 1712345678, language: 'en' });
 
     expect(result).toEqual({
       ok: true,
-      value: { slotStartUtc: '2025-12-10T13:30:00.000Z', localDate: '2025-12-10', localTime: '14:30', name: 'Ada Lovelace', service: 'Consultation', email: 'ada@example.com', phone: '4915112345678', language: 'en' },
+      value: { slotStartUtc: '2025-12-10T13:30:00.000Z', localDate: '2025-12-10', localTime: '14:30', name: 'Ada Lovelace', service: 'Consultation', email: 'ada@example.com', phone: '+491712345678', language: 'en' },
     });
   });
 
@@ -122,7 +145,7 @@ describe('parseBookArgs', () => {
     expect(problemsOf(result)).toEqual([
       "time '25:00' is not a valid time (use HH:mm)",
       "email 'ada at example dot com' is not a valid email address",
-      "phone 'unknown' is not a valid phone number",
+      "phone 'unknown' is not a valid phone number (national numbers are read as DE)",
       "language 'fr' is not supported (use 'de' or 'en')",
     ]);
   });

@@ -11,13 +11,13 @@ describe('parseFunctionRequest', () => {
       args: germanArgs,
     };
 
-    expect(parseFunctionRequest(body)).toEqual({ name: 'book_appointment', callId: 'call_abc', fromNumber: '+4915112345678', args: germanArgs });
+    expect(parseFunctionRequest(body)).toEqual({ name: 'book_appointment', callId: 'call_abc', fromNumber: '+4915112345678', argsOnly: false, args: germanArgs });
   });
 
   it('leaves out what a wrapped body does not carry (no from_number for web calls, no args)', () => {
     const parsed = parseFunctionRequest({ name: 'check_availability', call: { call_id: 'call_web', call_type: 'web_call' } });
 
-    expect(parsed).toEqual({ name: 'check_availability', callId: 'call_web', args: {} });
+    expect(parsed).toEqual({ name: 'check_availability', callId: 'call_web', argsOnly: false, args: {} });
     expect(parsed).not.toHaveProperty('fromNumber');
   });
 
@@ -26,7 +26,7 @@ describe('parseFunctionRequest', () => {
 
     const parsed = parseFunctionRequest(body);
 
-    expect(parsed).toEqual({ callId: 'call_root', args: { date: '2050-10-10', time: '14:30', name: 'Ada Lovelace', email: 'ada@example.com' } });
+    expect(parsed).toEqual({ callId: 'call_root', argsOnly: true, args: { date: '2050-10-10', time: '14:30', name: 'Ada Lovelace', email: 'ada@example.com' } });
     expect(parsed).not.toHaveProperty('name');
   });
 
@@ -37,19 +37,20 @@ describe('parseFunctionRequest', () => {
   it('prefers call.call_id over an LLM-written args.call_id and never passes call_id on in args', () => {
     const parsed = parseFunctionRequest({ name: 'cancel_appointment', call: { call_id: 'call_real' }, args: { call_id: 'call_fake', booking_id: 'b1' } });
 
-    expect(parsed).toEqual({ name: 'cancel_appointment', callId: 'call_real', args: { booking_id: 'b1' } });
+    expect(parsed).toEqual({ name: 'cancel_appointment', callId: 'call_real', argsOnly: false, args: { booking_id: 'b1' } });
   });
 
-  it('falls back to args.call_id when a wrapped body has no call object', () => {
-    expect(parseFunctionRequest({ name: 'get_booking_status', args: { call_id: 'call_in_args', booking_id: 'b1' } })).toEqual({
-      name: 'get_booking_status',
-      callId: 'call_in_args',
-      args: { booking_id: 'b1' },
-    });
+  it('never takes the call id from the model-written args of a wrapped body', () => {
+    expectMalformed({ name: 'get_booking_status', args: { call_id: 'call_in_args', booking_id: 'b1' } }, /^call\.call_id is required in a wrapped body \(args\.call_id counts only in "Payload: args only" mode\)/);
+    expectMalformed({ name: 'get_booking_status', call: {}, args: { call_id: 'call_in_args' } }, /^call\.call_id is required/);
+  });
+
+  it('reads the agent id Retell sends', () => {
+    expect(parseFunctionRequest({ call: { call_id: 'c', agent_id: 'agent_1' }, args: {} })).toMatchObject({ agentId: 'agent_1' });
   });
 
   it('ignores a non-text function name or caller number rather than failing the call', () => {
-    expect(parseFunctionRequest({ name: 42, call: { call_id: 'c', from_number: null }, args: {} })).toEqual({ callId: 'c', args: {} });
+    expect(parseFunctionRequest({ name: 42, call: { call_id: 'c', from_number: null }, args: {} })).toEqual({ callId: 'c', argsOnly: false, args: {} });
   });
 
   const expectMalformed = (body: unknown, message: RegExp) => {
@@ -64,8 +65,11 @@ describe('parseFunctionRequest', () => {
     expect((thrown as Error).message).toMatch(message);
   };
 
+  it('rejects a wrapped body without any call id', () => {
+    expectMalformed({ name: 'book_appointment', call: { agent_id: 'a' }, args: germanArgs }, /^call\.call_id is required in a wrapped body/);
+  });
+
   it.each([
-    ['a wrapped body without any call id', { name: 'book_appointment', call: { agent_id: 'a' }, args: germanArgs }],
     ['an args-only body without call_id', germanArgs],
     ['an empty object', {}],
   ])('rejects %s: call_id is required', (_label, body) => {

@@ -19,8 +19,10 @@ describe('verifyRetellSignature', () => {
     const header = 'v=1700000000000,d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e';
 
     await expect(sdkSign(vectorBody, 'test-api-key', 1_700_000_000_000)).resolves.toBe(header);
-    expect(verifyRetellSignature(vectorBody, header, 'test-api-key', 1_700_000_000_000)).toEqual({ ok: true });
-    expect(verifyRetellSignature(Buffer.from(vectorBody), header, 'test-api-key', 1_700_000_000_000)).toEqual({ ok: true });
+    expect(verifyRetellSignature(vectorBody, header, 'test-api-key', 1_700_000_000_000)).toMatchObject({ ok: true });
+    expect(verifyRetellSignature(Buffer.from(vectorBody), header, 'test-api-key', 1_700_000_000_000)).toMatchObject({ ok: true });
+    // The accepted signature names its digest and time: the route binds it to one function.
+    expect(verifyRetellSignature(vectorBody, header, 'test-api-key', 1_700_000_000_000)).toEqual({ ok: true, digest: header.split('d=')[1]!.toLowerCase(), signedAtMs: 1_700_000_000_000 });
   });
 
   it('accepts what the SDK top-level and client-level signers produce (awaited), as string or Buffer', async () => {
@@ -28,8 +30,8 @@ describe('verifyRetellSignature', () => {
     const clientLevel = await Retell.sign(body, apiKey);
 
     await expect(verify(body, apiKey, topLevel)).resolves.toBe(true);
-    expect(verifyRetellSignature(body, topLevel, apiKey)).toEqual({ ok: true });
-    expect(verifyRetellSignature(Buffer.from(body, 'utf8'), clientLevel, apiKey)).toEqual({ ok: true });
+    expect(verifyRetellSignature(body, topLevel, apiKey)).toMatchObject({ ok: true });
+    expect(verifyRetellSignature(Buffer.from(body, 'utf8'), clientLevel, apiKey)).toMatchObject({ ok: true });
   });
 
   it('accepts an upper-case hex digest like the SDK does', async () => {
@@ -37,7 +39,7 @@ describe('verifyRetellSignature', () => {
     const upper = header.replace(/d=([0-9a-f]+)$/, (_, hex: string) => `d=${hex.toUpperCase()}`);
 
     await expect(sdkVerify(body, apiKey, upper, now)).resolves.toBe(true);
-    expect(verifyRetellSignature(body, upper, apiKey, now)).toEqual({ ok: true });
+    expect(verifyRetellSignature(body, upper, apiKey, now)).toMatchObject({ ok: true });
   });
 
   it('rejects a forged digest as a mismatch', async () => {
@@ -62,11 +64,11 @@ describe('verifyRetellSignature', () => {
     const edge = 5 * 60_000;
     for (const offset of [-edge, edge]) {
       const header = await sdkSign(body, apiKey, now + offset);
-      expect(verifyRetellSignature(body, header, apiKey, now)).toEqual({ ok: true });
+      expect(verifyRetellSignature(body, header, apiKey, now)).toMatchObject({ ok: true });
     }
     const beyond = await sdkSign(body, apiKey, now - edge - 1);
     expect(verifyRetellSignature(body, beyond, apiKey, now)).toEqual({ ok: false, reason: 'stale' });
-    expect(verifyRetellSignature(body, beyond, apiKey, now, edge + 1)).toEqual({ ok: true });
+    expect(verifyRetellSignature(body, beyond, apiKey, now, edge + 1)).toMatchObject({ ok: true });
   });
 
   it('rejects a body changed by one byte', async () => {

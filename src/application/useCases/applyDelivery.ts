@@ -1,0 +1,29 @@
+import { decide, needsHostAcceptanceLookup, type Booking, type WebhookDelivery } from '../../domain';
+import { handleBookingCommand, loadBooking } from '../bookingRepository';
+import { lookUpCalcomBooking } from '../calcomLookup';
+import type { Causation } from '../eventEnvelope';
+import { claimCalcomUid, readUidOwner } from '../uidClaims';
+import type { UseCaseDeps } from './deps';
+
+const TAKES_UID = new Set(['BookingConfirmedByWebhook', 'HostConfirmationRequested', 'BookingRescheduled']);
+
+/** Would the delivery make its (unclaimed) uid this booking's own, if the booking held the claim? */
+const wouldTakeUid = (state: Booking, delivery: WebhookDelivery, now: string): boolean =>
+  delivery.uid !== state.uid &&
+  state.bookingId !== undefined &&
+  decide({ type: 'RecordWebhook', data: { delivery, uidOwner: state.bookingId, now } }, state).some((e) => TAKES_UID.has(e.type));
+
+/**
+ * A routed delivery, decided on everything it needs: who owns its uid (claimed now when the delivery
+ * would prove this booking with a uid nobody owns yet: first claimant wins), and for a host's
+ * metadata-less acceptance the lookup that must back it up.
+ */
+export const applyDelivery = async (deps: UseCaseDeps, bookingId: string, delivery: WebhookDelivery, now: string, causation: Causation) => {
+  const { state } = await loadBooking(deps.store, bookingId);
+  let uidOwner = await readUidOwner(deps.store, delivery.uid);
+  if (uidOwner === undefined && state.callId && wouldTakeUid(state, delivery, now)) {
+    uidOwner = await claimCalcomUid(deps.store, { uid: delivery.uid, bookingId, callId: state.callId, now }, causation);
+  }
+  const lookup = needsHostAcceptanceLookup(state, delivery) ? await lookUpCalcomBooking(deps.calcom, delivery.uid) : undefined;
+  return handleBookingCommand(deps.store, bookingId, { type: 'RecordWebhook', data: { delivery, uidOwner, lookup, now } }, causation);
+};
