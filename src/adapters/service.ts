@@ -2,11 +2,12 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
-import { findAppointments, projectionDefinitions, runProjectionToEnd, startProjection, type RunningProjection } from '../projections';
+import type { ParkedEvent } from '../application/ports/parkedEvents';
+import { findAppointments, projectionDefinitions, rebuildProjection, runProjectionToEnd, startProjection, type RunningProjection } from '../projections';
 import { developmentGaps, type Config } from './config/config';
 import { openStores, type OpenedStores } from './eventStore/openEventStore';
 import { createApp } from './http/app';
-import type { HttpContext } from './http/httpContext';
+import type { HttpContext, ServiceOperations } from './http/httpContext';
 import { readinessChecks } from './http/readiness';
 import { createReconciler, type Reconciler } from './reconciler';
 import { createSqlUsedSignatures } from './sql/sqlUsedSignatures';
@@ -61,7 +62,19 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     },
   });
   const usedSignatures = await createSqlUsedSignatures(stores.readModel);
-  const ctx: HttpContext = { config, deps, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures };
+  const operations: ServiceOperations = {
+    reconcileNow: () => reconciler.runOnce(),
+    rebuild: async (name) => {
+      const results = [];
+      for (const definition of projectionDefinitions.filter((d) => name === undefined || d.name === name)) {
+        const parked: ParkedEvent[] = [];
+        const events = await rebuildProjection({ ...definition, eventStore: stores.eventStore, db: stores.readModel, truncate: definition.tables, onParked: (p) => parked.push(p) });
+        results.push({ projection: definition.name, events, parked });
+      }
+      return results;
+    },
+  };
+  const ctx: HttpContext = { config, deps, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures, operations };
   const forgetSignatures = setInterval(() => {
     usedSignatures.forgetExpired(new Date()).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'Expired signatures not pruned'));
   }, 60_000);

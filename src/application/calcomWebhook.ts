@@ -8,17 +8,18 @@ const stringRecord = z.record(z.string(), z.unknown()).transform((record) =>
   Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
 );
 
+/** A full ISO 8601 date-time with a zone (what Cal.com sends); `Date.parse` alone takes "1" for a year. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+const isoDateTime = (what: string) => z.string().refine((v) => ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)), `${what} is not an ISO date-time`);
+
 export const calcomWebhookSchema = z.object({
   triggerEvent: z.string().min(1, 'triggerEvent is empty'),
-  createdAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'createdAt is not an ISO date-time'),
+  createdAt: isoDateTime('createdAt'),
   payload: z
     .object({
       uid: z.string().min(1).optional(),
       bookingId: z.number().optional(),
-      startTime: z
-        .string()
-        .refine((v) => !Number.isNaN(Date.parse(v)) && !Number.isNaN(new Date(v).getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(v), 'startTime is not an ISO date-time')
-        .optional(),
+      startTime: isoDateTime('startTime').optional(),
       rescheduleUid: z.string().optional(),
       metadata: stringRecord.nullish(),
       cancellationReason: z.string().nullish(),

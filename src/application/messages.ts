@@ -31,6 +31,8 @@ export const messages = {
     error: () => 'Entschuldigung, es gab ein technisches Problem bei der Buchung. Der Termin ist nicht gebucht. Bitte versuchen Sie es gleich noch einmal oder rufen Sie uns direkt an.',
     invalid: (problems: string[]) => {
       if (problems.some((p) => p.endsWith('in the past'))) return 'Dieser Zeitpunkt liegt in der Vergangenheit. Welcher Termin passt Ihnen stattdessen?';
+      const ahead = problems.map((p) => /more than (\d+) days ahead$/.exec(p)?.[1]).find(Boolean);
+      if (ahead) return `So weit im Voraus kann ich leider nicht buchen, höchstens ${ahead} Tage. Welcher frühere Termin passt Ihnen?`;
       const fields = [...new Set(problems.map((p) => GERMAN_FIELDS[p.split(' ')[0] ?? ''] ?? 'die Angaben'))];
       return `Bitte nennen Sie mir noch einmal ${list(fields, 'und')}.`;
     },
@@ -51,7 +53,11 @@ export const messages = {
     duplicate: (s: Slot, alt: Slot[]) => `The appointment on ${s.date} at ${s.time} could not be booked for you; it is already taken.${alternativesEn(alt)}`,
     slotUnavailable: (s: Slot, alt: Slot[]) => `The slot on ${s.date} at ${s.time} is no longer available.${alternativesEn(alt)}`,
     error: () => 'Sorry, there was a technical problem with the booking. Nothing was booked. Please try again shortly or call us directly.',
-    invalid: (problems: string[]) => `Some details are missing or unclear: ${problems.join('; ')}.`,
+    invalid: (problems: string[]) => {
+      const ahead = problems.map((p) => /more than (\d+) days ahead$/.exec(p)?.[1]).find(Boolean);
+      if (ahead) return `I can only book up to ${ahead} days ahead. Which earlier time suits you?`;
+      return `Some details are missing or unclear: ${problems.join('; ')}.`;
+    },
     available: (s: Slot) => `${s.date} at ${s.time} is available.`,
     dayOptions: (date: string, alt: Slot[]) => (alt.length ? `On ${date} these times are free: ${list(alt.map((s) => s.time), 'and')}.` : `Nothing is free on ${date}.`),
     cancelled: (s: Slot) => `Your appointment on ${s.date} at ${s.time} is cancelled.`,

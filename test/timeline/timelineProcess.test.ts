@@ -1,27 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPgliteDatabase } from '../../src/adapters/sql/pgliteDatabase';
 import { UID, call687, call688 } from '../fixtures/incident';
+import { runCli } from '../support/cliProcess';
 import { replayIncident, stopReplay, type ReplayedIncident } from './support/replayIncident';
 
-const root = path.resolve(__dirname, '../..');
-
-/** `booking-ledger <args>` as a real process on the PGlite directory: exit code, stdout, stderr. */
-const cli = (dir: string, args: string[]) =>
-  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support/cli.ts'), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', EVENT_STORE_URL: `pglite://${dir}`, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
-    child.stderr.on('data', (chunk: Buffer) => (err += String(chunk)));
-    child.once('exit', (code) => resolve({ code, out, err }));
-  });
+/** `booking-ledger <args>` as a real process on the PGlite directory. */
+const cli = (dir: string, args: string[]) => runCli(args, { EVENT_STORE_URL: `pglite://${dir}` });
 
 describe('booking-ledger timeline and duplicates as processes (PGlite directory)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bl-timeline-'));

@@ -4,6 +4,7 @@ import { code, md } from '../../application/timeline/renderMarkdown';
 import { plain } from '../../application/timeline/renderText';
 import type { SqlExecutor } from '../sql/sqlDatabase';
 import { withStores } from './cliContext';
+import { askService, remoteOptions, type RemoteOptions } from './serviceClient';
 import { EXIT_NOTHING_FOUND } from './exitCodes';
 
 export type DuplicatesFormat = 'text' | 'json' | 'md';
@@ -42,8 +43,10 @@ const renderers: Record<DuplicatesFormat, (duplicates: DuplicateUid[]) => string
 };
 
 /** Prints every uid more than one booking touched (from the read model); returns 0 when there are any, 3 when none. */
-export const runDuplicates = async (readModel: SqlExecutor, format: DuplicatesFormat, io: { out(text: string): void; err(text: string): void }): Promise<number> => {
-  const duplicates = await listDuplicates(readModel);
+export const runDuplicates = async (readModel: SqlExecutor, format: DuplicatesFormat, io: { out(text: string): void; err(text: string): void }): Promise<number> =>
+  printDuplicates(await listDuplicates(readModel), format, io);
+
+const printDuplicates = (duplicates: DuplicateUid[], format: DuplicatesFormat, io: { out(text: string): void; err(text: string): void }): number => {
   if (duplicates.length === 0) {
     io.err('No Cal.com uid was claimed or returned for more than one booking.\n');
     if (format === 'json') io.out(renderers.json(duplicates));
@@ -76,8 +79,16 @@ export const duplicatesCommand = () =>
     .exitOverride()
     .description('List Cal.com uids claimed or returned for more than one booking, with reasons and calls')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
+    .addOption(remoteOptions()[0]!)
+    .addOption(remoteOptions()[1]!)
     .addHelpText('after', HELP)
-    .action(async (options: { format: DuplicatesFormat }) => {
+    .action(async (options: { format: DuplicatesFormat } & RemoteOptions) => {
+      const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
+      if (options.url) {
+        const { duplicates } = await askService<{ duplicates: DuplicateUid[] }>({ ...options, url: options.url }, 'duplicates');
+        process.exitCode = printDuplicates(duplicates, options.format, io);
+        return;
+      }
       process.exitCode = await withStores(async ({ stores }) => {
         await runProjectionToEnd({ ...appointmentsProjectionDefinition, eventStore: stores.eventStore, db: stores.readModel });
         return runDuplicates(stores.readModel, options.format, { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { DataDirectoryInUse } from '../sql/dataDirectoryLock';
 import { duplicatesCommand } from './duplicatesCommand';
 import { reconcileCommand } from './reconcileCommand';
 import { rebuildCommand, UsageError } from './rebuildCommand';
@@ -35,6 +36,13 @@ export const main = async (argv: string[]): Promise<void> => {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(EXIT.usage);
+    }
+    if (error instanceof DataDirectoryInUse) {
+      const command = argv.slice(2).join(' ');
+      process.stderr.write(
+        `${error.message}\n${command.startsWith('serve') ? '' : `Ask the running service instead: booking-ledger ${command} --url http://127.0.0.1:<PORT> (with ADMIN_TOKEN set or --token)\n`}`,
+      );
+      process.exit(EXIT.failure);
     }
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(EXIT.failure);

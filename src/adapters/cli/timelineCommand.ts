@@ -11,6 +11,7 @@ import type { Timeline, TimelineSubject } from '../../application/timeline/timel
 import { withStores } from './cliContext';
 import { EXIT_NOTHING_FOUND } from './exitCodes';
 import { UsageError } from './rebuildCommand';
+import { ServiceAnswerError, askService, remoteOptions, type RemoteOptions } from './serviceClient';
 
 export type TimelineFormat = 'text' | 'json' | 'md';
 export const renderers: Record<TimelineFormat, (timeline: Timeline) => string> = { text: renderText, json: renderJson, md: renderMarkdown };
@@ -83,6 +84,30 @@ export const runTimeline = async (
   return 0;
 };
 
+/** The same timeline from a running service (GET /incidents/timeline, JSON), rendered here. */
+export const runRemoteTimeline = async (remote: RemoteOptions & { url: string }, request: TimelineRequest, io: { out(text: string): void; err(text: string): void }): Promise<number> => {
+  const query = new URLSearchParams();
+  const { subject } = request;
+  if (subject.kind === 'calls') for (const id of subject.callIds) query.append('call_id', id);
+  else if (subject.kind === 'booking_uid') query.set('booking_uid', subject.uid);
+  else {
+    query.set('from', subject.from);
+    query.set('to', subject.to);
+  }
+  if (request.asOf) query.set('as_of', request.asOf.toISOString());
+  try {
+    const timeline = await askService<Timeline>(remote, `incidents/timeline?${query}`);
+    io.out(renderers[request.format](timeline));
+    return 0;
+  } catch (error) {
+    if (error instanceof ServiceAnswerError && error.status === 404) {
+      io.err(`No events match (${error.message}).\n`);
+      return EXIT_NOTHING_FOUND;
+    }
+    throw error;
+  }
+};
+
 const HELP = `
 Selection (exactly one):
   --call ID               every event of the Retell call (repeat --call for several calls)
@@ -99,6 +124,9 @@ Exit codes:
   1  failure (e.g. the event store cannot be reached)
   2  usage error (no or several selections, a bad ISO instant, an unknown format)
   3  nothing found: no event matches the selection (--as-of does not change this)
+
+A running service holds its embedded (PGlite) data directory: give --url and --token (or ADMIN_TOKEN) to
+ask it instead, e.g. booking-ledger timeline --call ID --url http://127.0.0.1:3000
   78 invalid configuration (EVENT_STORE_URL …)
 
 Examples:
@@ -119,9 +147,16 @@ export const timelineCommand = () =>
     .option('--as-of <iso>', 'what the system knew at that moment (events recorded up to then)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
     .option('--limit <n>', 'at most this many events per query', String(DEFAULT_EVENT_LIMIT))
+    .addOption(remoteOptions()[0]!)
+    .addOption(remoteOptions()[1]!)
     .addHelpText('after', HELP)
-    .action(async (options: TimelineCliOptions) => {
+    .action(async (options: TimelineCliOptions & RemoteOptions) => {
       const request = parseTimelineOptions(options);
+      const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
+      if (options.url) {
+        process.exitCode = await runRemoteTimeline({ ...options, url: options.url }, request, io);
+        return;
+      }
       process.exitCode = await withStores(({ stores }) =>
         runTimeline(
           stores.history,

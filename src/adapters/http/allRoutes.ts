@@ -1,9 +1,10 @@
 import type { Router } from 'express';
 import type { HttpContext } from './httpContext';
+import { adminRoutes } from './routes/admin';
 import { calcomWebhookRoutes } from './routes/calcomWebhooks';
 import { incidentRoutes } from './routes/incidents';
 import { openApiRoutes } from './routes/openapi';
 import { readModelRoutes } from './routes/readModel';
 
 /** Routes beyond health and Retell functions, mounted by `serve`. */
-export const allRoutes = (ctx: HttpContext): Router[] => [calcomWebhookRoutes(ctx), readModelRoutes(ctx), incidentRoutes(ctx), openApiRoutes(ctx)];
+export const allRoutes = (ctx: HttpContext): Router[] => [calcomWebhookRoutes(ctx), readModelRoutes(ctx), incidentRoutes(ctx), adminRoutes(ctx), openApiRoutes(ctx)];

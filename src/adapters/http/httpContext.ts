@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventHistory } from '../../application/ports/eventHistory';
+import type { ParkedEvent } from '../../application/ports/parkedEvents';
 import type { UsedSignatures } from '../../application/ports/usedSignatures';
+import type { ReconcileReport } from '../../application/useCases/reconcileBookings';
 import type { UseCaseDeps } from '../../application/useCases/deps';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import type { Config } from '../config/config';
@@ -9,6 +11,12 @@ import type { Metrics } from '../telemetry/metrics';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<{ ok: boolean; detail?: string; parked?: number }>;
+}
+
+/** Operations an operator (or the CLI with --url) can ask the running service for. */
+export interface ServiceOperations {
+  reconcileNow(): Promise<ReconcileReport>;
+  rebuild(projection?: string): Promise<Array<{ projection: string; events: number; parked: ParkedEvent[] }>>;
 }
 
 /** Everything the HTTP adapter needs, built once by the composition root. */
@@ -23,4 +31,5 @@ export interface HttpContext {
   readiness: ReadinessCheck[];
   /** Retell signatures accepted, each bound to the function it was used for. */
   usedSignatures: UsedSignatures;
+  operations: ServiceOperations;
 }

@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startChildService, type ChildService } from '../support/childService';
+import { runCli } from '../support/cliProcess';
+import { signRetell } from '../support/testService';
+
+const RETELL_KEY = 'key_retell_single_process_01';
+const ADMIN_TOKEN = 'admin-token-single-process-0123';
+
+/** Every file and directory below `dir`, with its permission bits. */
+const modes = (dir: string): Array<{ file: string; mode: number }> =>
+  readdirSync(dir, { withFileTypes: true, recursive: true }).map((entry) => {
+    const file = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+    return { file, mode: statSync(file).mode & 0o777 };
+  });
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..') });
+}, 120_000);
+
+/** PGlite is single-process: a second process must refuse the directory, and the CLI must ask the service. */
+describe('one PGlite data directory, one process', () => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'bl-single-'));
+  const dir = path.join(parent, 'ledger');
+  const env = {
+    EVENT_STORE_URL: `pglite://${dir}`,
+    RETELL_API_KEY: RETELL_KEY,
+    ADMIN_TOKEN,
+    CALCOM_EVENT_TYPE_ID: '777',
+    CALCOM_API_URL: 'http://127.0.0.1:9/v2', // nothing listens: Cal.com unreachable
+    CALCOM_TIMEOUT_MS: '300',
+    CONFIRMATION_WAIT_MS: '0',
+  };
+  let first: ChildService | undefined;
+
+  afterAll(() => {
+    first?.process.kill('SIGKILL');
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('lets the first serve hold it, refuses a second naming the holder, and keeps the data private', async () => {
+    first = await startChildService(env);
+    const body = JSON.stringify({ name: 'book_appointment', call: { call_id: 'call_single_1' }, args: { date: '2031-08-01', time: '09:00', name: 'Ada' } });
+    const answer = await fetch(`${first.url}/retell/functions/book_appointment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': signRetell(body, RETELL_KEY) }, body });
+    expect(((await answer.json()) as { status: string }).status).toBe('error'); // Cal.com refused the connection: nothing booked
+
+    const second = await startChildService(env).then(
+      (child) => {
+        child.process.kill('SIGKILL');
+        return 'started';
+      },
+      (error: Error) => error.message,
+    );
+    expect(second).toContain(`is in use by booking-ledger process ${first.process.pid}`);
+
+    const dirMode = statSync(dir).mode & 0o777;
+    expect(dirMode).toBe(0o700);
+    const open = modes(dir).filter(({ mode }) => (mode & 0o077) !== 0);
+    expect(open).toEqual([]);
+  }, 60_000);
+
+  it('tells the CLI to use the running service, and works through it with --url', async () => {
+    const held = await runCli(['timeline', '--call', 'call_single_1'], env);
+    expect(held.code).toBe(1);
+    expect(held.err).toContain(`is in use by booking-ledger process ${first!.process.pid}`);
+    expect(held.err).toContain('booking-ledger timeline --call call_single_1 --url http://127.0.0.1:<PORT>');
+
+    const timeline = await runCli(['timeline', '--call', 'call_single_1', '--url', first!.url], env);
+    expect(timeline).toMatchObject({ code: 0 });
+    expect(timeline.out).toContain('BookingRequested');
+    expect(timeline.out).toContain('CalcomRequestFailed');
+    expect(await runCli(['timeline', '--call', 'call_nobody', '--url', first!.url], env)).toMatchObject({ code: 3 });
+    expect(await runCli(['duplicates', '--url', first!.url], env)).toMatchObject({ code: 3 });
+    expect(await runCli(['rebuild', '--url', first!.url], env)).toMatchObject({ code: 0, out: expect.stringMatching(/^appointments: rebuilt from \d+ events\n$/) });
+    expect(await runCli(['reconcile', '--json', '--url', first!.url], env)).toMatchObject({ code: 0, out: expect.stringContaining('"checked"') });
+    expect(await runCli(['timeline', '--call', 'call_single_1', '--url', first!.url, '--token', 'wrong-token-0123456789'], { ...env, ADMIN_TOKEN: '' })).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('answered HTTP 401'),
+    });
+  }, 60_000);
+
+  it('takes over the directory of a process that was killed', async () => {
+    first!.process.kill('SIGKILL');
+    await first!.exited.catch(() => undefined);
+    first = await startChildService(env);
+    expect((await runCli(['timeline', '--call', 'call_single_1', '--url', first.url], env)).code).toBe(0);
+  }, 60_000);
+});
