@@ -87,6 +87,12 @@ export const serviceEnv = (calcomUrl: string): Record<string, string> => ({
   ADMIN_TOKEN: ADMIN_TOKEN,
   CONFIRMATION_WAIT_MS: '0',
   BENCH_CALCOM_URL: calcomUrl,
+  // The stand-in Cal.com has no limit: our limiter must not apply, nor the slot cache.
+  CALCOM_RATE_LIMIT_PER_MINUTE: '100000000',
+  CALCOM_RATE_LIMIT_BURST: '10000000',
+  CALCOM_SLOTS_CACHE_MS: '0',
+  CALCOM_CHECK_EVENT_TYPE: 'false',
+  BOOKING_HORIZON_DAYS: '3650',
 });
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 

@@ -36,6 +36,12 @@ export const startBenchService = async (db: SqlDatabase, calcomUrl: string, env:
     ADMIN_TOKEN: 'bench-admin-token-0123456789',
     CONFIRMATION_WAIT_MS: '0',
     LOG_LEVEL: 'silent',
+    // The stand-in Cal.com has no limit: our limiter must not apply, nor the slot cache.
+    CALCOM_RATE_LIMIT_PER_MINUTE: '100000000',
+    CALCOM_RATE_LIMIT_BURST: '10000000',
+    CALCOM_SLOTS_CACHE_MS: '0',
+    CALCOM_CHECK_EVENT_TYPE: 'false',
+    BOOKING_HORIZON_DAYS: '3650',
     ...env,
   });
   const service = await startService({ config, stores: { eventStore, readModel: db, history: createSqlEventHistory(db), close: async () => undefined }, logger: pino({ level: 'silent' }) });

@@ -9,6 +9,7 @@ import { openStores, type OpenedStores } from './eventStore/openEventStore';
 import { createApp } from './http/app';
 import type { HttpContext, ServiceOperations } from './http/httpContext';
 import { readinessChecks } from './http/readiness';
+import { checkEventType } from './checkEventType';
 import { createReconciler, type Reconciler } from './reconciler';
 import { createSqlUsedSignatures } from './sql/sqlUsedSignatures';
 import { createLogger } from './telemetry/logger';
@@ -50,7 +51,8 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const stores = options.stores ?? (await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL));
   for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
 
-  const calcom = options.calcom ?? calcomClientFor(config, metrics);
+  const calcom = options.calcom ?? (await calcomClientFor(config, stores.readModel, metrics));
+  await checkEventType(calcom, config, logger);
   const deps = useCaseDepsFor(config, {
     store: stores.eventStore,
     calcom,

@@ -71,10 +71,18 @@ export const answerFor = (state: Booking, timeZone: string, alternatives: Altern
       return { ...base, success: false, status: 'slot_unavailable', message: say.slotUnavailable(slot, alternatives), alternatives };
     case 'failed': {
       // A timeout or a 5xx may still have created the booking: say "pending", never "booked", never "free".
-      const mayExist = state.failure?.reason === 'timeout' || state.failure?.reason === 'server_error';
-      return mayExist
-        ? { ...base, success: false, status: 'pending', message: say.pending(slot) }
-        : { ...base, success: false, status: 'error', message: say.error(), retryable: true };
+      const failure = state.failure;
+      const mayExist = failure?.reason === 'timeout' || failure?.reason === 'server_error';
+      if (mayExist) return { ...base, success: false, status: 'pending', message: say.pending(slot) };
+      if (failure?.refusal === 'invalid_phone') {
+        return { ...base, success: false, status: 'invalid_input', message: say.phoneRefused(), problems: ['phone was refused by the calendar: ask the caller for the number again'] };
+      }
+      // The event type or the API key is set up wrong: trying again will not help.
+      if (failure?.refusal === 'booking_field_required' || failure?.refusal === 'unauthorized') {
+        return { ...base, success: false, status: 'error', message: say.misconfigured(), retryable: false };
+      }
+      if (failure?.reason === 'rate_limited') return { ...base, success: false, status: 'error', message: say.busy(), retryable: true };
+      return { ...base, success: false, status: 'error', message: say.error(), retryable: true };
     }
     case 'unconfirmed':
       return { ...base, success: false, status: 'pending', message: say.unconfirmed(slot) };

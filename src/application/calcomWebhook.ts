@@ -32,16 +32,38 @@ export type CalcomWebhook = z.infer<typeof calcomWebhookSchema>;
 export const bookingTriggers: readonly WebhookTrigger[] = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CANCELLED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED'];
 export const isBookingTrigger = (trigger: string): trigger is WebhookTrigger => (bookingTriggers as readonly string[]).includes(trigger);
 
-/** Reads a body; `problem` explains in one line why it cannot be used. */
-export const readCalcomWebhook = (raw: string): { webhook: CalcomWebhook; body: unknown } | { problem: string } => {
-  const parsed_ = parseBoundedJson(raw);
-  if ('problem' in parsed_) return parsed_;
-  const json = parsed_.value;
-  if (!isStorableJson(json)) return { problem: 'body holds characters that cannot be stored (NUL or an unpaired surrogate)' };
-  const parsed = calcomWebhookSchema.safeParse(json);
-  if (!parsed.success) return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
-  if (isBookingTrigger(parsed.data.triggerEvent) && !parsed.data.payload.uid) return { problem: `payload.uid is required for ${parsed.data.triggerEvent}` };
-  return { webhook: parsed.data, body: json };
+export type ReadWebhook =
+  /** A booking trigger we act on. */
+  | { kind: 'booking'; webhook: CalcomWebhook & { triggerEvent: WebhookTrigger }; body: unknown }
+  /** Authentic, readable or not, but nothing we act on: recorded, answered 2xx. */
+  | { kind: 'ignored'; reason: string; triggerEvent?: string; body?: unknown }
+  /** A booking trigger we cannot read, or a body that cannot be parsed safely: recorded verbatim, answered 400. */
+  | { kind: 'invalid'; problem: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Reads a delivery as Cal.com may send it: the v2021-10-20 envelope `{triggerEvent, createdAt, payload}`
+ * for booking triggers; a Ping test (`PING`), a flat MEETING_* body, or a custom payload template
+ * (any JSON, or text sent form-encoded) for everything else, which we record and ignore.
+ */
+export const readCalcomWebhook = (raw: string, contentType = 'application/json'): ReadWebhook => {
+  const json = parseBoundedJson(raw);
+  if ('problem' in json) {
+    // Cal.com sends a template that is not JSON as application/x-www-form-urlencoded (sendPayload.ts);
+    // a body that says it is JSON and is not is broken, not a template.
+    if (json.problem === 'body is not JSON' && !/json/i.test(contentType)) return { kind: 'ignored', reason: `body is not JSON (${contentType.split(';')[0]}: a custom payload template)` };
+    return { kind: 'invalid', problem: json.problem };
+  }
+  const body = json.value;
+  if (!isStorableJson(body)) return { kind: 'invalid', problem: 'body holds characters that cannot be stored (NUL or an unpaired surrogate)' };
+  const trigger = isObject(body) && typeof body.triggerEvent === 'string' ? body.triggerEvent : undefined;
+  if (trigger === undefined) return { kind: 'ignored', reason: 'no triggerEvent (a custom payload template?)', body };
+  if (!isBookingTrigger(trigger)) return { kind: 'ignored', reason: `trigger ${trigger} is not acted on`, triggerEvent: trigger, body };
+  const parsed = calcomWebhookSchema.safeParse(body);
+  if (!parsed.success) return { kind: 'invalid', problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+  if (!parsed.data.payload.uid) return { kind: 'invalid', problem: `payload.uid is required for ${trigger}` };
+  return { kind: 'booking', webhook: { ...parsed.data, triggerEvent: trigger }, body };
 };
 
 export const toWebhookDelivery = (deliveryId: string, webhook: CalcomWebhook & { triggerEvent: WebhookTrigger }): WebhookDelivery => ({

@@ -45,6 +45,9 @@ export const messages = {
     notFound: () => 'Ich finde zu diesen Angaben keine Buchung.',
     notCancellable: () => 'Diese Buchung wurde nie bestätigt und kann daher nicht storniert werden.',
     unconfirmed: (s: Slot) => `Die Buchung für den ${germanDate(s.date)} um ${s.time} Uhr wurde nicht bestätigt. Bitte rufen Sie uns an, damit wir das klären.`,
+    phoneRefused: () => 'Der Kalender hat diese Telefonnummer nicht angenommen. Können Sie mir Ihre Nummer bitte noch einmal nennen?',
+    misconfigured: () => 'Entschuldigung, wegen eines Einrichtungsfehlers kann ich gerade keine Termine im Kalender eintragen. Der Termin ist nicht gebucht.',
+    busy: () => 'Der Kalender ist gerade ausgelastet. Der Termin ist nicht gebucht. Bitte versuchen Sie es in einer Minute noch einmal.',
   },
   en: {
     confirmed: (s: Slot) => `Your appointment on ${s.date} at ${s.time} is booked and confirmed.`,
@@ -66,5 +69,8 @@ export const messages = {
     notFound: () => 'I cannot find a booking for these details.',
     notCancellable: () => 'This booking was never confirmed, so there is nothing to cancel.',
     unconfirmed: (s: Slot) => `The booking for ${s.date} at ${s.time} was not confirmed. Please call us so we can sort it out.`,
+    phoneRefused: () => 'The calendar did not accept that phone number. Could you tell me your number again, please?',
+    misconfigured: () => 'Sorry, because of a setup problem I cannot enter appointments in the calendar right now. Nothing was booked.',
+    busy: () => 'The calendar is busy right now. Nothing was booked. Please try again in a minute.',
   },
 } satisfies Record<Language, Record<string, (...args: never[]) => string>>;

@@ -21,6 +21,8 @@ export interface Booking {
   callerNumber?: string;
   eventTypeId?: number;
   slotStart?: string;
+  /** The service the caller asked for (in the words the agent used). */
+  service?: string;
   requestedAt?: string;
   attendee?: Attendee;
   language: 'de' | 'en';
@@ -33,7 +35,7 @@ export interface Booking {
   calcomBookingId?: number;
   duplicate?: { reasons: DuplicateReason[]; conflictingUid: string; ownerBookingId?: string };
   confirmedAt?: string;
-  failure?: { reason: string; message: string };
+  failure?: { reason: string; message: string; refusal?: string; field?: string };
   /** What Cal.com said the last time we looked the booking up. */
   lastLookup?: { outcome: string; calcomStatus?: string; metadataCallIdMatches?: boolean; at: string };
   /** Cal.com's answer to our POST (or its failure) is recorded; it is recorded once. */
@@ -53,8 +55,8 @@ const answered = (state: Booking, status: BookingStatus): BookingStatus => (from
 export const evolve = (state: Booking, event: BookingEvent): Booking => {
   switch (event.type) {
     case 'BookingRequested': {
-      const { bookingId, callId, callerNumber, eventTypeId, slotStart, attendee, language, occurredAt } = event.data;
-      return { ...state, status: 'requested', bookingId, callId, callerNumber, eventTypeId, slotStart, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
+      const { bookingId, callId, callerNumber, eventTypeId, slotStart, service, attendee, language, occurredAt } = event.data;
+      return { ...state, status: 'requested', bookingId, callId, callerNumber, eventTypeId, slotStart, service, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
     }
     case 'CalcomResponded':
       return { ...state, calcomAnswered: true };
@@ -69,7 +71,12 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
     case 'SlotUnavailable':
       return { ...state, status: answered(state, 'slot_unavailable'), calcomAnswered: true };
     case 'CalcomRequestFailed':
-      return { ...state, status: answered(state, 'failed'), calcomAnswered: true, failure: { reason: event.data.reason, message: event.data.message } };
+      return {
+        ...state,
+        status: answered(state, 'failed'),
+        calcomAnswered: true,
+        failure: { reason: event.data.reason, message: event.data.message, ...(event.data.refusal && { refusal: event.data.refusal }), ...(event.data.field && { field: event.data.field }) },
+      };
     case 'BookingConfirmedByWebhook': {
       const status = state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'confirmed';
       const deliveries = state.deliveries.includes(event.data.deliveryId) ? state.deliveries : seen(state, event.data.deliveryId);
@@ -98,6 +105,8 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, status: 'rejected', deliveries: seen(state, event.data.deliveryId) };
     case 'BookingRescheduled':
       return { ...state, uid: event.data.uid, slotStart: event.data.slotStart, deliveries: seen(state, event.data.deliveryId) };
+    case 'CalcomBookingSearched':
+      return state;
     case 'CalcomBookingLookedUp': {
       const { outcome, calcomStatus, metadataCallId, occurredAt } = event.data;
       const metadataCallIdMatches = outcome === 'found' ? metadataCallId === state.callId : undefined;

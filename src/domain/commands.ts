@@ -42,6 +42,18 @@ export type BookingCommand =
       };
     }
   | { type: 'VerifyHostAcceptance'; data: { lookup: ReconcileLookup; now: string } }
+  | {
+      type: 'RecordCalcomSearch';
+      data: {
+        purpose: 'unknown_outcome' | 'resume';
+        /** The create's failure that made the outcome unknown (unknown_outcome only). */
+        failure?: { reason: CalcomFailureReason; httpStatus?: number; message: string; latencyMs: number };
+        search: CalcomSearch;
+        /** Who holds the found booking's uid claim (claimed just before when it carries our booking_ref). */
+        uidOwner?: string;
+        now: string;
+      };
+    }
   | { type: 'RecordAgentCancellation'; data: { reason?: string; now: string } }
   | {
       type: 'Reconcile';
@@ -77,6 +89,11 @@ export interface WebhookDelivery {
   /** The webhook's own `createdAt`: when Cal.com generated it. */
   createdAt: string;
 }
+
+/** What GET /v2/bookings found for this booking: only a booking carrying our booking_ref counts. */
+export type CalcomSearch =
+  | { outcome: 'found'; uid: string; calcomBookingId: number; status: string }
+  | { outcome: 'none' | 'unreachable' };
 
 export type ReconcileLookup =
   | { outcome: 'found'; calcomStatus: string; metadataCallId?: string }

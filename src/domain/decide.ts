@@ -1,7 +1,8 @@
 import type { Booking } from './booking';
-import { isSlotUnavailable } from './classifyRejection';
+import { classifyRefusal } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
+import { decideSearch } from './decideSearch';
 import { decideWebhook } from './decideWebhook';
 import { factsOf } from './facts';
 import { settleHostAcceptance } from './hostAcceptance';
@@ -9,8 +10,11 @@ import { duplicateReasonsFor } from './verifyCalcomAnswer';
 
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
 
-/** Failures that prove Cal.com never processed the request: a new attempt cannot create a second booking. */
-const NOTHING_CREATED = ['network', 'circuit_open', 'rate_limited'];
+/**
+ * Failures that prove Cal.com created nothing: a new attempt cannot create a second booking. A refusal
+ * (4xx) is one too: Cal.com refuses before it writes (e.g. a phone number it would not take).
+ */
+const NOTHING_CREATED = ['network', 'circuit_open', 'rate_limited', 'rejected'];
 export const mayTryAgain = (state: Booking): boolean =>
   state.status === 'failed' && NOTHING_CREATED.includes(state.failure?.reason ?? '');
 
@@ -46,11 +50,12 @@ const recordCalcomAnswer = ({ answer, uidOwner, now }: Command<'RecordCalcomAnsw
 const recordCalcomFailure = (c: Command<'RecordCalcomFailure'>, state: Booking): BookingEvent[] => {
   if (state.status === 'none' || state.calcomAnswered) return [];
   const facts = factsOf(state, c.now);
-  if (c.reason === 'rejected' && c.httpStatus !== undefined && isSlotUnavailable(c.httpStatus, c.message)) {
-    return [{ type: 'SlotUnavailable', data: { ...facts, httpStatus: c.httpStatus, message: c.message } }];
-  }
   const { now: _now, ...failure } = c;
-  return [{ type: 'CalcomRequestFailed', data: { ...facts, ...failure } }];
+  if (c.reason !== 'rejected' || c.httpStatus === undefined) return [{ type: 'CalcomRequestFailed', data: { ...facts, ...failure } }];
+  const refusal = classifyRefusal(c.httpStatus, c.message);
+  if (refusal.kind === 'slot_unavailable') return [{ type: 'SlotUnavailable', data: { ...facts, httpStatus: c.httpStatus, message: c.message } }];
+  const field = refusal.kind === 'booking_field_required' ? { field: refusal.field } : {};
+  return [{ type: 'CalcomRequestFailed', data: { ...facts, ...failure, refusal: refusal.kind, ...field } }];
 };
 
 const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
@@ -92,6 +97,8 @@ export const decide = (command: BookingCommand, state: Booking): BookingEvent[] 
       return recordAgentCancellation(command.data, state);
     case 'Reconcile':
       return reconcile(command.data, state);
+    case 'RecordCalcomSearch':
+      return decideSearch(command.data, state);
     case 'VerifyHostAcceptance':
       return settleHostAcceptance(state, command.data.lookup, command.data.now);
   }

@@ -43,10 +43,49 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
     expect((await book(t, callId)).json.status).toBe('confirmed');
   });
 
-  it('answers pending on a 5xx after one POST', async () => {
+  const searchAnswers = (data: unknown[] = []) => {
+    const asked: string[] = [];
+    nock(CALCOM_BASE)
+      .get('/v2/bookings')
+      .query((q) => (asked.push(new URLSearchParams(q as Record<string, string>).toString()), true))
+      .reply(200, { status: 'success', data, pagination: { totalItems: data.length } });
+    return asked;
+  };
+
+  it('answers pending on a 5xx after one POST, having asked Cal.com whether it holds the booking (it does not)', async () => {
     const seen = interceptCreates(() => [502, 'bad gateway']);
-    expect((await book(t)).json).toMatchObject({ status: 'pending', booking_status: 'failed' });
+    const asked = searchAnswers([]);
+    const answer = await book(t);
+    expect(answer.json).toMatchObject({ status: 'pending', booking_status: 'failed' });
     expect(seen).toHaveLength(1);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/attendeeEmail=call-call_fault_\d+%40calls\.booking-ledger\.invalid&eventTypeId=2563193&afterStart=/);
+    const events = (await t.get(`/bookings/${answer.json.booking_id}/events`)).json.events.map((e: { type: string; data: { outcome?: string } }) => [e.type, e.data.outcome]);
+    expect(events).toEqual([['BookingRequested', undefined], ['CalcomRequestFailed', undefined], ['CalcomBookingSearched', 'none']]);
+  });
+
+  it('takes the booking Cal.com holds with our booking_ref after a 500 (its own race), without posting again', async () => {
+    let created: CalcomBookingJson | undefined;
+    const seen = interceptCreates((request) => {
+      created = freshBooking(request);
+      return [500, { statusCode: 500, message: 'Internal server error' }];
+    });
+    nock(CALCOM_BASE).get('/v2/bookings').query(true).reply(200, () => ({ status: 'success', data: [created] }));
+    const callId = `call_fault_500_${Date.now()}`;
+    const answer = await book(t, callId);
+    expect(answer.json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
+    expect((await book(t, callId)).json.booking_status).toBe('awaiting_webhook');
+    expect(seen).toHaveLength(1);
+    await t.sendWebhook(webhookFor(created!));
+    expect((await book(t, callId)).json.status).toBe('confirmed');
+  });
+
+  it('answers slot_unavailable with alternatives after a 409 conflict when Cal.com holds nothing of ours', async () => {
+    interceptCreates(() => [409, { statusCode: 409, message: 'booking_conflict_error' }]);
+    searchAnswers([]);
+    interceptSlots(['2031-04-07T12:00:00.000Z']);
+    const answer = await book(t);
+    expect(answer.json).toMatchObject({ status: 'slot_unavailable', booking_status: 'slot_unavailable', alternatives: [{ date: '2031-04-07', time: '14:00' }] });
   });
 
   it('waits out a 429 and books on the retry', async () => {
@@ -68,8 +107,9 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
   });
 
   it('opens the circuit after consecutive failures (no more requests), and closes it once Cal.com answers again', async () => {
-    const failing = nock(CALCOM_BASE).post('/v2/bookings').times(3).reply(503, 'unavailable');
-    for (let i = 0; i < 3; i += 1) expect((await book(t)).json.status).toBe('pending');
+    // Cal.com is down: the create fails, and so does the search that follows it (three failures in a row).
+    const failing = nock(CALCOM_BASE).post('/v2/bookings').reply(503, 'unavailable').get('/v2/bookings').query(true).times(2).reply(503, 'unavailable');
+    expect((await book(t)).json.status).toBe('pending');
     expect(failing.isDone()).toBe(true);
 
     const whileOpen = interceptCreates((request) => [201, { status: 'success', data: freshBooking(request) }]);
@@ -84,8 +124,8 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
   });
 
   it('lets the same call try again after the circuit was open: nothing had reached Cal.com', async () => {
-    nock(CALCOM_BASE).post('/v2/bookings').times(3).reply(500, 'boom');
-    for (let i = 0; i < 3; i += 1) await book(t);
+    nock(CALCOM_BASE).post('/v2/bookings').reply(500, 'boom').get('/v2/bookings').query(true).times(2).reply(500, 'boom');
+    await book(t);
     const callId = `call_retry_after_open_${Date.now()}`;
     expect((await book(t, callId)).json.status).toBe('error'); // circuit open
     await new Promise((r) => setTimeout(r, 450));

@@ -127,7 +127,7 @@ describe('the API description', () => {
         await t.get('/appointments?call_id=x', { token: null }),
         await t.get('/bookings/not-a-uuid/events'),
         await t.get('/bookings/2b7e1c8e-1111-4e5f-9a6b-123456789abc/events'),
-        await t.sendWebhook({ nope: true }),
+        await t.sendWebhook({ triggerEvent: 'BOOKING_CREATED', createdAt: 'never', payload: {} }),
       ]) {
         expect(response.status).toBeGreaterThanOrEqual(400);
         strictly(errorBodySchema).parse(response.json);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,9 +77,6 @@ const targets: Array<[string, () => Promise<{ url: string; cleanup(): Promise<vo
     : []),
 ];
 
-beforeAll(() => {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..') });
-}, 120_000);
 
 describe.each(targets)('a process killed between Cal.com’s answer and our append (%s)', (_name, makeStore) => {
   let store: { url: string; cleanup(): Promise<void> };

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,9 +15,6 @@ const modes = (dir: string): Array<{ file: string; mode: number }> =>
     return { file, mode: statSync(file).mode & 0o777 };
   });
 
-beforeAll(() => {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..') });
-}, 120_000);
 
 /** PGlite is single-process: a second process must refuse the directory, and the CLI must ask the service. */
 describe('one PGlite data directory, one process', () => {

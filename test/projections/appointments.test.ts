@@ -17,7 +17,7 @@ import {
   type ProjectionBatch,
 } from '../../src/projections';
 import { UID, booking687, booking688, call687, call688 } from '../fixtures/incident';
-import { postgresUrl, sqlTargets } from '../support/databases';
+import { postgresUrl, resetDatabase, sqlTargets } from '../support/databases';
 import { appendBooking, appendIncident, countEvents, dumpTables, outcomes, waitFor } from './scenario';
 
 const incidentReasons = ['attendee_mismatch', 'metadata_booking_ref_mismatch', 'metadata_call_id_mismatch', 'stale_created_at', 'uid_already_claimed'];
@@ -38,14 +38,16 @@ for (const [target, openDb] of sqlTargets) {
     let db: SqlDatabase;
     let store: EventStore;
 
-    beforeEach(async () => {
+    // One database per file (PGlite takes seconds to start), emptied before each test.
+    beforeAll(async () => {
       db = await openDb();
+    });
+    afterAll(() => db.close());
+    beforeEach(async () => {
+      await resetDatabase(db);
       store = await createPostgresEventStore(db);
     });
-    afterEach(async () => {
-      await store.close();
-      await db.close();
-    });
+    afterEach(() => store.close());
 
     it('projects the incident: 687 confirmed, 688 a duplicate with every reason, the shared uid listed once', async () => {
       await appendIncident(store);

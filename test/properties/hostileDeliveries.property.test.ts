@@ -89,6 +89,8 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
             return { outcome: 'found', booking: { id: 100 + i, uid, status: 'accepted', start: slotOf(i), metadata, attendees: [] }, latencyMs: 1 };
           },
           getSlots: async () => ({ outcome: 'ok', slots: [], latencyMs: 1 }),
+          findBookings: async () => ({ outcome: 'ok', bookings: [], latencyMs: 1 }),
+      getEventType: async () => ({ outcome: 'not_found', latencyMs: 1 }),
           cancelBooking: async (uid) => {
             cancels.push({ uid, bookingId: cancelling! });
             return { outcome: 'cancelled', latencyMs: 1 };
@@ -98,7 +100,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
           store,
           calcom,
           telemetry: silentTelemetry,
-          settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 3650 },
+          settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 3650, notesField: 'notes' },
           lookup: { bookingsForCall: async (callId) => ids.filter((_, i) => calls[i] === callId).map((bookingId, i) => ({ bookingId, slotStart: slotOf(i) })) },
           now: () => new Date(clock),
         };

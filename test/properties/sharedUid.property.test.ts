@@ -138,13 +138,15 @@ describe('one Cal.com uid handed to several bookings, through the application an
       },
       getBooking: async () => ({ outcome: 'not_found', latencyMs: 1 }),
       getSlots: async () => ({ outcome: 'ok', slots: [], latencyMs: 1 }),
+      findBookings: async () => ({ outcome: 'ok', bookings: [], latencyMs: 1 }),
+      getEventType: async () => ({ outcome: 'not_found', latencyMs: 1 }),
       cancelBooking: async () => ({ outcome: 'cancelled', latencyMs: 1 }),
     };
     const deps: UseCaseDeps = {
       store,
       calcom,
       telemetry: silentTelemetry,
-      settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 365 },
+      settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 365, notesField: 'notes' },
       lookup: { bookingsForCall: async (callId) => ids.filter((_, i) => calls[i] === callId).map((bookingId) => ({ bookingId, slotStart: SLOT })) },
       now: () => new Date(clock),
     };

@@ -55,6 +55,11 @@ export const startTestService = async (
     CONFIRMATION_WAIT_MS: '400',
     // Tests book in 2031 on the real clock: a ten-year horizon (the 365-day default has its own test).
     BOOKING_HORIZON_DAYS: '3650',
+    // Most tests are not about the limiter or the slot cache (both have tests of their own).
+    CALCOM_RATE_LIMIT_PER_MINUTE: '1000000',
+    CALCOM_RATE_LIMIT_BURST: '100000',
+    CALCOM_SLOTS_CACHE_MS: '0',
+    CALCOM_CHECK_EVENT_TYPE: 'false',
     LOG_LEVEL: 'debug',
     ...options.env,
   });

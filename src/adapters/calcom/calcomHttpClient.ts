@@ -6,16 +6,18 @@ import type {
   CancelBookingResult,
   CreateBookingInput,
   CreateBookingResult,
+  FindBookingsResult,
   GetBookingResult,
+  GetEventTypeResult,
   GetSlotsResult,
 } from '../../application/ports/calcom';
 import { dataOf, isSuccess, notSuccessful, unreachableFrom, unreadableSuccess } from './interpretAnswer';
-import { mapBooking, mapSlots } from './mapBooking';
+import { mapBooking, mapBookings, mapEventType, mapSlots } from './mapBooking';
 import { DEFAULT_BREAKER, DEFAULT_RETRY, createPolicies, type BreakerOptions, type RetryOptions } from './resilience';
-import { cancelBookingRequest, createBookingRequest, getBookingRequest, getSlotsRequest } from './requests';
+import { cancelBookingRequest, createBookingRequest, findBookingsRequest, getBookingRequest, getEventTypeRequest, getSlotsRequest } from './requests';
 import { sendAttempt, type HttpAnswer } from './sendAttempt';
 
-export type CalcomOperation = 'create' | 'get' | 'slots' | 'cancel';
+export type CalcomOperation = 'create' | 'get' | 'slots' | 'cancel' | 'find' | 'event_type';
 
 /** Metrics/logging hook: no request or attendee data, only what happened. */
 export interface CalcomCallInfo {
@@ -120,6 +122,23 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
         if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
         const slots = mapSlots(dataOf(answer.body));
         return slots ? { outcome: 'ok', slots, latencyMs } : unreadableSuccess(answer, 'slot list', latencyMs);
+      });
+    },
+
+    getEventType(eventTypeId: number): Promise<GetEventTypeResult> {
+      return call('event_type', policies.readRetry, getEventTypeRequest(eventTypeId), (answer, latencyMs) => {
+        if (answer.status === 404) return { outcome: 'not_found', latencyMs };
+        if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
+        const eventType = mapEventType(dataOf(answer.body));
+        return eventType ? { outcome: 'found', eventType, latencyMs } : unreadableSuccess(answer, 'event type', latencyMs);
+      });
+    },
+
+    findBookings(input): Promise<FindBookingsResult> {
+      return call('find', policies.readRetry, findBookingsRequest(input), (answer, latencyMs) => {
+        if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
+        const bookings = mapBookings(dataOf(answer.body));
+        return bookings ? { outcome: 'ok', bookings, latencyMs } : unreadableSuccess(answer, 'booking list', latencyMs);
       });
     },
 

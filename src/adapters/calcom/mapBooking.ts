@@ -1,4 +1,4 @@
-import type { CalcomAttendee, CalcomBooking } from '../../application/ports/calcom';
+import type { CalcomAttendee, CalcomBooking, CalcomEventType } from '../../application/ports/calcom';
 
 /**
  * Maps Cal.com API v2 JSON (2024-08-13 BookingOutput) to the port's CalcomBooking.
@@ -25,10 +25,36 @@ export function mapBooking(data: unknown): CalcomBooking | undefined {
   if (typeof end === 'string') booking.end = end;
   const createdAt = raw['createdAt'];
   if (typeof createdAt === 'string') booking.createdAt = createdAt;
+  const seatUid = raw['seatUid'];
+  if (typeof seatUid === 'string' && seatUid !== '') booking.seatUid = seatUid;
   const eventType = raw['eventType'];
   const eventTypeId = toNumber(raw['eventTypeId']) ?? (isRecord(eventType) ? toNumber(eventType['id']) : undefined);
   if (eventTypeId !== undefined) booking.eventTypeId = eventTypeId;
   return booking;
+}
+
+/** An EventTypeOutput_2024_06_14: seats, confirmation policy and the required visible booking fields. */
+export function mapEventType(data: unknown): CalcomEventType | undefined {
+  if (!isRecord(data)) return undefined;
+  const id = toNumber(data['id']);
+  if (id === undefined) return undefined;
+  const seats = isRecord(data['seats']) ? toNumber(data['seats']['seatsPerTimeSlot']) : undefined;
+  const seatsPerTimeSlot = toNumber(data['seatsPerTimeSlot']) ?? seats;
+  const policy = data['confirmationPolicy'];
+  const requiresConfirmation = (isRecord(policy) && policy['disabled'] !== true) || data['requiresConfirmation'] === true;
+  const fields = Array.isArray(data['bookingFields']) ? data['bookingFields'] : [];
+  const requiredFields = fields.flatMap((field) => {
+    if (!isRecord(field) || field['required'] !== true || field['hidden'] === true) return [];
+    const slug = field['slug'] ?? field['name'];
+    return typeof slug === 'string' ? [slug] : [];
+  });
+  return { id, ...(seatsPerTimeSlot !== undefined && seatsPerTimeSlot > 0 && { seatsPerTimeSlot }), requiresConfirmation, requiredFields };
+}
+
+/** A list answer (GET /v2/bookings): every element that is a booking; undefined when `data` is no list. */
+export function mapBookings(data: unknown): CalcomBooking[] | undefined {
+  if (!Array.isArray(data)) return undefined;
+  return data.flatMap((item) => mapBooking(item) ?? []);
 }
 
 /** String values pass; numbers and booleans are stringified; anything else is dropped. */

@@ -26,7 +26,7 @@ export const reconcileCommand = () =>
       await withStores(async ({ config, stores, logger }) => {
         await runProjectionToEnd({ ...appointmentsProjectionDefinition, eventStore: stores.eventStore, db: stores.readModel });
         const metrics = createMetrics();
-        const deps = useCaseDepsFor(config, { store: stores.eventStore, calcom: calcomClientFor(config, metrics), telemetry: createTelemetry(logger, metrics) });
+        const deps = useCaseDepsFor(config, { store: stores.eventStore, calcom: await calcomClientFor(config, stores.readModel, metrics), telemetry: createTelemetry(logger, metrics) });
         print(await createReconciler({ deps, readModel: stores.readModel, windowMs: config.RECONCILE_AFTER_MS, logger }).runOnce());
       });
     });

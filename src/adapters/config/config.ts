@@ -19,7 +19,16 @@ const schema = z.object({
   CALCOM_TIMEOUT_MS: positiveMs(8000),
   CALCOM_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
   CALCOM_BREAKER_HALF_OPEN_MS: positiveMs(30_000),
+  CALCOM_RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().default(100),
+  CALCOM_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
+  CALCOM_SLOTS_CACHE_MS: z.coerce.number().int().min(0).default(30_000),
   CALCOM_WEBHOOK_SECRET: optionalSecret,
+  /** Check the event type at start (exists, not seated, required fields); false skips it. */
+  CALCOM_CHECK_EVENT_TYPE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  CALCOM_NOTES_FIELD: z.string().regex(/^[\w-]{0,64}$/, 'must be a booking field slug such as notes, or empty').default('notes'),
   RETELL_API_KEY: optionalSecret,
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BOOKING_TIMEZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),

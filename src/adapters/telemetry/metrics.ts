@@ -18,6 +18,23 @@ export const createMetrics = () => {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       ...metric,
     }),
+    calcomThrottled: new Counter({
+      name: 'booking_ledger_calcom_throttled_total',
+      help: 'Cal.com calls not sent because the API key\'s request budget was used up (our limiter), by operation',
+      labelNames: ['operation'],
+      ...metric,
+    }),
+    calcomRateLimitTokens: new Gauge({
+      name: 'booking_ledger_calcom_rate_limit_tokens',
+      help: 'Requests the Cal.com API key may still send at once, as this instance last saw its shared bucket',
+      ...metric,
+    }),
+    calcomConfigurationErrors: new Counter({
+      name: 'booking_ledger_calcom_configuration_errors_total',
+      help: 'Cal.com refusals that are set-up errors: unauthorized (API key), booking_field_required, seated_event_type (alert on any)',
+      labelNames: ['kind'],
+      ...metric,
+    }),
     calcomErrors: new Counter({ name: 'booking_ledger_calcom_errors_total', help: 'Cal.com calls that did not succeed, by operation and reason', labelNames: ['operation', 'reason'], ...metric }),
     projectionParked: new Counter({
       name: 'booking_ledger_projection_parked_events_total',

@@ -8,4 +8,5 @@ export const createTelemetry = (logger: Logger, metrics: Metrics): Telemetry => 
   duplicateDetected: (reasons) => reasons.forEach((reason) => metrics.duplicatesDetected.inc({ reason })),
   webhookDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
   bookingUnconfirmed: () => metrics.bookingsUnconfirmed.inc(),
+  calcomConfigurationError: (kind) => metrics.calcomConfigurationErrors.inc({ kind }),
 });

@@ -21,16 +21,45 @@ export interface CalcomBooking {
   eventTypeId?: number;
   metadata: Record<string, string>;
   attendees: CalcomAttendee[];
+  /** Set when a seated event type added an attendee to an existing booking (the uid is that booking's). */
+  seatUid?: string;
 }
+
+/** Metadata as Cal.com stores it: at most 50 keys, keys up to 40 characters, values up to 500 (strings, numbers, booleans). */
+export type CalcomMetadata = Record<string, string | number | boolean>;
 
 export interface CreateBookingInput {
   eventTypeId: number;
   /** ISO 8601 in UTC. */
   start: string;
   attendee: CalcomAttendee & { timeZone: string; language?: string };
-  /** String values only (Cal.com: 50 keys, 40-char keys, 500-char values). */
+  /** Ours are strings (call_id, booking_ref); Cal.com's limits are checked before sending. */
   metadata: Record<string, string>;
+  /** The event type's booking fields by slug (e.g. `notes`): what the caller asked for, and the call. */
+  bookingFieldsResponses?: Record<string, string>;
 }
+
+/** What this service needs to know about the event type it books. */
+export interface CalcomEventType {
+  id: number;
+  /** Seats per slot, when the event type is seated (unsupported: a seat shares its booking's uid). */
+  seatsPerTimeSlot?: number;
+  /** The host must confirm each booking (BOOKING_REQUESTED, then a metadata-less BOOKING_CREATED). */
+  requiresConfirmation: boolean;
+  /** Slugs of the visible booking fields the attendee must fill. */
+  requiredFields: string[];
+}
+
+export type GetEventTypeResult =
+  | { outcome: 'found'; eventType: CalcomEventType; latencyMs: number }
+  | { outcome: 'not_found'; latencyMs: number }
+  | CalcomRejected
+  | CalcomUnreachable;
+
+export type FindBookingsResult =
+  | { outcome: 'ok'; bookings: CalcomBooking[]; latencyMs: number }
+  | CalcomRejected
+  | CalcomUnreachable;
 
 /** Cal.com could not be reached or did not finish: the booking may or may not exist. */
 export interface CalcomUnreachable {
@@ -77,4 +106,8 @@ export interface CalcomClient {
   /** Free slot starts (ISO 8601, UTC) for an event type between two instants. */
   getSlots(input: { eventTypeId: number; start: string; end: string; timeZone: string }): Promise<GetSlotsResult>;
   cancelBooking(uid: string, reason: string): Promise<CancelBookingResult>;
+  /** GET /v2/event-types/{id} (cal-api-version 2024-06-14). */
+  getEventType(eventTypeId: number): Promise<GetEventTypeResult>;
+  /** GET /v2/bookings by attendee email and event type, starting in [afterStart, beforeEnd]. */
+  findBookings(input: { attendeeEmail: string; eventTypeId: number; afterStart: string; beforeEnd: string }): Promise<FindBookingsResult>;
 }

@@ -6,6 +6,8 @@ export interface Telemetry {
   duplicateDetected(reasons: readonly string[]): void;
   webhookDelivery(result: string): void;
   bookingUnconfirmed(): void;
+  /** Cal.com refused because of how it is set up (API key, required booking field, seated event type). */
+  calcomConfigurationError(kind: string): void;
 }
 
 export const silentTelemetry: Telemetry = {
@@ -14,4 +16,5 @@ export const silentTelemetry: Telemetry = {
   duplicateDetected: () => undefined,
   webhookDelivery: () => undefined,
   bookingUnconfirmed: () => undefined,
+  calcomConfigurationError: () => undefined,
 };

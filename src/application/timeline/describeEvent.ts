@@ -191,6 +191,12 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
       const d = event.data;
       return plain(`Rescheduled by Cal.com from uid ${d.fromUid} to uid ${d.uid} at ${d.slotStart}`, defined({ fromUid: d.fromUid, uid: d.uid, slotStart: d.slotStart, deliveryId: d.deliveryId }), { ...base, uid: d.uid });
     }
+    case 'CalcomBookingSearched': {
+      const d = event.data;
+      const why = d.purpose === 'resume' ? 'before posting (resuming an interrupted booking)' : 'after a create whose outcome was unknown';
+      const found = d.outcome === 'found' ? `found uid ${d.uid} (#${d.calcomBookingId}, ${d.calcomStatus}) with our booking_ref` : d.outcome === 'none' ? 'Cal.com holds no booking of ours' : 'Cal.com could not be reached';
+      return plain(`Searched Cal.com ${why}: ${found}`, defined({ purpose: d.purpose, outcome: d.outcome, uid: d.uid, calcomBookingId: d.calcomBookingId, calcomStatus: d.calcomStatus }), { ...base, uid: d.uid ?? null });
+    }
     case 'CalcomBookingLookedUp': {
       const d = event.data;
       const found = d.outcome === 'found' ? `found (status ${d.calcomStatus ?? '?'}${d.metadataCallId ? `, call_id ${d.metadataCallId}` : ''})` : d.outcome.replace(/_/g, ' ');
@@ -229,6 +235,8 @@ const describeOtherEvent = (stored: StoredEvent, ctx: DescribeContext): EventDes
         return plain(`Unreadable Cal.com webhook kept verbatim: ${maskContactsIn(e.data.reason)}`, defined({ deliveryId: e.data.deliveryId, truncated: String(e.data.truncated) }), {
           warnings: ['Webhook could not be read'],
         });
+      case 'CalcomWebhookIgnored':
+        return plain(`Cal.com delivery recorded and ignored: ${maskContactsIn(e.data.reason)}`, defined({ deliveryId: e.data.deliveryId, triggerEvent: e.data.triggerEvent }));
       case 'CalcomWebhookRouted': {
         const call = ctx.callOfBooking(e.data.bookingId);
         return plain(`Webhook delivery ${short(e.data.deliveryId)} routed to booking ${short(e.data.bookingId)}${call ? ` (call ${call})` : ''} via ${e.data.via}`, defined({ deliveryId: e.data.deliveryId, bookingId: e.data.bookingId, via: e.data.via }), {

@@ -15,6 +15,8 @@ export interface BookingSettings {
   phoneRegion: PhoneRegion;
   /** How many days ahead a caller may book (BOOKING_HORIZON_DAYS). */
   horizonDays: number;
+  /** The event type's booking field (slug) that gets the service asked for and the call id; '' sends none (CALCOM_NOTES_FIELD). */
+  notesField: string;
 }
 
 /** Finds bookings by call id (read model); used only to route webhooks that carry nothing better. */

@@ -1,8 +1,8 @@
-import { duplicateReasonsFor, type CalcomAnswer } from '../../domain';
-import type { Booking } from '../../domain';
+import { duplicateReasonsFor, type Booking, type CalcomAnswer } from '../../domain';
 import { handleBookingCommand } from '../bookingRepository';
 import type { Causation } from '../eventEnvelope';
-import type { CalcomBooking } from '../ports/calcom';
+import type { CalcomBooking, CreateBookingResult } from '../ports/calcom';
+import { searchCalcomFor } from '../searchCalcom';
 import { claimCalcomUid, readUidOwner } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
 
@@ -18,22 +18,43 @@ const toAnswer = (httpStatus: number, booking: CalcomBooking, latencyMs: number)
   latencyMs,
 });
 
+/** What the caller asked for and which call it was, in the event type's notes field (at most 500 characters). */
+const notesFor = (state: Booking): string =>
+  [state.service && `Leistung/Service: ${state.service}`, `Telefonbuchung/Phone booking, Retell call ${state.callId}`].filter(Boolean).join(' · ').slice(0, 500);
+
+/** A create whose outcome we cannot know: Cal.com's 5xx (its own unique-constraint race among them) or a 409 conflict. */
+const outcomeUnknown = (result: CreateBookingResult): boolean =>
+  (result.outcome === 'unreachable' && result.reason === 'server_error') || (result.outcome === 'rejected' && result.httpStatus === 409);
+
 /**
  * The one POST to Cal.com for a requested booking, and the facts it produced. An answer that is ours
  * claims its uid (first claimant wins); one that is not only reads who owns it. The decider judges.
+ * When the outcome is unknown, Cal.com is asked whether it holds the booking before anything is
+ * answered, and nothing is ever posted again blindly.
  */
 export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, state: Booking, causation: Causation): Promise<void> => {
   if (state.calcomAnswered || !state.attendee || !state.slotStart || !state.callId) return;
+  const { notesField } = deps.settings;
   const result = await deps.calcom.createBooking({
     eventTypeId: state.eventTypeId ?? deps.settings.eventTypeId,
     start: state.slotStart,
     attendee: { ...state.attendee, timeZone: deps.settings.timeZone, language: state.language },
     metadata: { call_id: state.callId, booking_ref: bookingId },
+    ...(notesField && { bookingFieldsResponses: { [notesField]: notesFor(state) } }),
   });
   const now = deps.now().toISOString();
 
   if (result.outcome === 'answered') {
     const answer = toAnswer(result.httpStatus, result.booking, result.latencyMs);
+    if (result.booking.seatUid) {
+      deps.telemetry.calcomConfigurationError('seated_event_type');
+      deps.telemetry.log('error', 'Cal.com answered with a seat of an existing booking: the event type is seated, which this service does not support', {
+        alert: 'calcom_seated_event_type',
+        bookingId,
+        callId: state.callId,
+        uid: answer.uid,
+      });
+    }
     const looksOurs = duplicateReasonsFor(state, answer, undefined).length === 0;
     const uidOwner = looksOurs
       ? await claimCalcomUid(deps.store, { uid: answer.uid, bookingId, callId: state.callId, now }, causation)
@@ -43,11 +64,23 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, state
     return;
   }
   const reason = result.outcome === 'rejected' ? 'rejected' : result.reason;
+  const failure = { reason, httpStatus: result.httpStatus, message: result.message, latencyMs: result.latencyMs } as const;
   deps.telemetry.log('warn', 'Cal.com did not book', { bookingId, callId: state.callId, reason, httpStatus: result.httpStatus });
-  await handleBookingCommand(
-    deps.store,
-    bookingId,
-    { type: 'RecordCalcomFailure', data: { reason, httpStatus: result.httpStatus, message: result.message, latencyMs: result.latencyMs, now } },
-    causation,
-  );
+  if (outcomeUnknown(result)) {
+    const { search, booking } = await searchCalcomFor(deps.calcom, state);
+    const uidOwner = booking ? await claimCalcomUid(deps.store, { uid: booking.uid, bookingId, callId: state.callId, now }, causation) : undefined;
+    await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomSearch', data: { purpose: 'unknown_outcome', failure, search, uidOwner, now } }, causation);
+    return;
+  }
+  const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomFailure', data: { ...failure, now } }, causation);
+  for (const event of appended) {
+    if (event.type !== 'CalcomRequestFailed' || (event.data.refusal !== 'booking_field_required' && event.data.refusal !== 'unauthorized')) continue;
+    deps.telemetry.calcomConfigurationError(event.data.refusal);
+    deps.telemetry.log('error', event.data.refusal === 'unauthorized' ? 'Cal.com refused the API key (CALCOM_API_KEY)' : `The Cal.com event type requires the booking field "${event.data.field}", which the agent cannot fill: make it optional or remove it`, {
+      alert: 'calcom_misconfigured',
+      refusal: event.data.refusal,
+      field: event.data.field,
+      bookingId,
+    });
+  }
 };

@@ -16,6 +16,22 @@ export const CalcomWebhookRejected = z.object({
   data: z.object({ ...delivery, reason: z.string(), rawBody: z.string(), truncated: z.boolean() }),
 });
 
+/**
+ * An authentic delivery that is not a booking event: Cal.com's Ping test, MEETING_* triggers, a custom
+ * payload template (JSON of another shape, or text). Kept for analysts; nothing acts on it.
+ */
+export const CalcomWebhookIgnored = z.object({
+  type: z.literal('CalcomWebhookIgnored'),
+  data: z.object({
+    ...delivery,
+    reason: z.string(),
+    triggerEvent: z.string().optional(),
+    body: z.unknown().optional(),
+    rawBody: z.string().optional(),
+    truncated: z.boolean().optional(),
+  }),
+});
+
 /** The delivery reached a booking (its meaning is recorded in the booking's stream). */
 export const CalcomWebhookRouted = z.object({
   type: z.literal('CalcomWebhookRouted'),
@@ -28,6 +44,6 @@ export const CalcomWebhookOrphaned = z.object({
   data: z.object({ ...delivery, triggerEvent: z.string(), uid: z.string().optional(), callId: z.string().optional(), reason: z.string() }),
 });
 
-export const deliveryEventSchema = z.discriminatedUnion('type', [CalcomWebhookReceived, CalcomWebhookRejected, CalcomWebhookRouted, CalcomWebhookOrphaned]);
+export const deliveryEventSchema = z.discriminatedUnion('type', [CalcomWebhookReceived, CalcomWebhookRejected, CalcomWebhookIgnored, CalcomWebhookRouted, CalcomWebhookOrphaned]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
 export const webhookStreamId = (deliveryId: string): string => `calcom-webhook-${deliveryId}`;

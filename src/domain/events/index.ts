@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BookingMarkedUnconfirmed, CalcomBookingLookedUp } from './reconciliationEvents';
-import { BookingRequested, CalcomRequestFailed, CalcomResponded, SlotUnavailable } from './requestEvents';
+import { BookingRequested, CalcomBookingSearched, CalcomRequestFailed, CalcomResponded, SlotUnavailable } from './requestEvents';
 import { CalcomBookingAccepted, CalcomUidClaimed, DuplicateDetected } from './verificationEvents';
 import {
   BookingCancelled,
@@ -19,6 +19,7 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   CalcomResponded,
   SlotUnavailable,
   CalcomRequestFailed,
+  CalcomBookingSearched,
   CalcomBookingAccepted,
   DuplicateDetected,
   BookingConfirmedByWebhook,
@@ -40,9 +41,9 @@ export type CalcomUidClaimedEvent = z.infer<typeof CalcomUidClaimed>;
 
 /**
  * The current schema version of each event type (1 unless listed); an older stored version is upcast on
- * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber`, CalcomBookingLookedUp `purpose`,
+ * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber`, CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose`,
  * BookingConfirmedByWebhook `via`.
  */
-const schemaVersions: Record<string, number> = { BookingRequested: 2, CalcomBookingLookedUp: 2, BookingConfirmedByWebhook: 2 };
+const schemaVersions: Record<string, number> = { BookingRequested: 2, CalcomRequestFailed: 2, CalcomBookingLookedUp: 2, BookingConfirmedByWebhook: 2 };
 export const currentSchemaVersion = (type: string): number => schemaVersions[type] ?? 1;
 export * from './deliveryEvents';

@@ -41,6 +41,9 @@ export const SlotUnavailable = z.object({
   data: z.object({ ...bookingFacts, httpStatus: z.number().int(), message: z.string() }),
 });
 
+/** v2: why Cal.com refused (a 4xx): the caller's next step depends on it. */
+export const refusalKinds = ['booking_field_required', 'invalid_phone', 'unauthorized', 'other'] as const;
+
 /** Cal.com could not be reached, failed, or refused for another reason: the booking may or may not exist. */
 export const CalcomRequestFailed = z.object({
   type: z.literal('CalcomRequestFailed'),
@@ -50,5 +53,25 @@ export const CalcomRequestFailed = z.object({
     httpStatus: z.number().int().optional(),
     message: z.string(),
     latencyMs: z.number(),
+    /** v2, refusals only: what kind, and the booking field Cal.com named. */
+    refusal: z.enum(refusalKinds).optional(),
+    field: z.string().optional(),
+  }),
+});
+
+/**
+ * We asked Cal.com whether it holds this booking (GET /v2/bookings by attendee email, event type and
+ * start; a match must carry our booking_ref): after a create whose outcome is unknown (a 5xx, a 409
+ * conflict), or before posting for a booking whose POST may or may not have gone out (resume).
+ */
+export const CalcomBookingSearched = z.object({
+  type: z.literal('CalcomBookingSearched'),
+  data: z.object({
+    ...bookingFacts,
+    purpose: z.enum(['unknown_outcome', 'resume']),
+    outcome: z.enum(['found', 'none', 'unreachable']),
+    uid: z.string().optional(),
+    calcomBookingId: z.number().optional(),
+    calcomStatus: z.string().optional(),
   }),
 });

@@ -63,7 +63,7 @@ const version = (): string => {
 };
 
 const CALCOM_WEBHOOK =
-  'A Cal.com webhook (v2021-10-20 envelope): the parts this service reads; everything else is kept as received. createdAt is an ISO date-time; booking triggers (BOOKING_CREATED, BOOKING_REQUESTED, BOOKING_CANCELLED, BOOKING_REJECTED, BOOKING_RESCHEDULED) need payload.uid. A delivery is routed by payload.metadata.booking_ref, else the uid, else metadata.call_id.';
+  'A Cal.com webhook (v2021-10-20 envelope): the parts this service reads; everything else is kept as received. createdAt is an ISO date-time; booking triggers (BOOKING_CREATED, BOOKING_REQUESTED, BOOKING_CANCELLED, BOOKING_REJECTED, BOOKING_RESCHEDULED) need payload.uid. A delivery is routed by payload.metadata.booking_ref, else the uid, else metadata.call_id. Deliveries that are no booking event (Ping test, MEETING_* bodies without payload, custom payload templates, also text or form-encoded) are recorded and answered 200 with `ignored`.';
 
 export const buildOpenApiDocument = (): Json => {
   const argumentsId = (name: RetellFunctionName) => `${pascal(name)}Arguments`;
@@ -164,7 +164,7 @@ export const buildOpenApiDocument = (): Json => {
           requestBody: { required: true, content: { 'application/json': { schema: ref('CalcomWebhook') } } },
           responses: {
             '200': json(ref('WebhookReceipt'), 'Recorded (or recognised as a redelivery)'),
-            '400': error('Authentic but unreadable (invalid_webhook): kept verbatim for analysts, with delivery_id'),
+            '400': error('Authentic but an unreadable booking trigger, or JSON nested deeper than 64 levels (invalid_webhook): kept verbatim for analysts, with delivery_id'),
             '401': error('X-Cal-Signature-256 does not match the body (invalid_signature); not recorded'),
             '413': error('The body is larger than 512 kB (body_too_large)'),
             '503': unavailable,

@@ -31,6 +31,7 @@ export const webhookReceiptSchema = z.object({
   booking_id: z.string().optional().describe('The booking it was routed to'),
   applied: z.array(z.string()).optional().describe('Events the delivery appended to the booking'),
   orphan: z.string().optional().describe('ignored_trigger or no_booking: recorded, but matches no booking of ours'),
+  ignored: z.string().optional().describe('Why a delivery that is no booking event was ignored (Ping test, MEETING_*, a custom payload template)'),
 });
 sameType<Equals<z.infer<typeof webhookReceiptSchema>['status'], Exclude<WebhookOutcome['result'], 'invalid'>>>();
 

@@ -22,12 +22,12 @@ export const calcomWebhookRoutes = (ctx: HttpContext): Router => {
       ctx.logger.warn({ bytes: raw.length }, 'Cal.com webhook with a bad signature rejected');
       return void sendError(res, 401, 'invalid_signature', 'X-Cal-Signature-256 does not match the body');
     }
-    const outcome = await receiveCalcomWebhook(ctx.deps, raw);
+    const outcome = await receiveCalcomWebhook(ctx.deps, raw, req.get('content-type') ?? 'application/octet-stream');
     if (outcome.result === 'invalid') {
       return void sendError(res, 400, 'invalid_webhook', `Recorded for analysts but not understood: ${outcome.reason}`, { delivery_id: outcome.deliveryId });
     }
     ctx.logger.info({ deliveryId: outcome.deliveryId, result: outcome.result, bookingId: outcome.bookingId, applied: outcome.applied, orphan: outcome.orphan }, 'Cal.com webhook recorded');
-    res.status(200).json({ status: outcome.result, delivery_id: outcome.deliveryId, booking_id: outcome.bookingId, applied: outcome.applied, orphan: outcome.orphan });
+    res.status(200).json({ status: outcome.result, delivery_id: outcome.deliveryId, booking_id: outcome.bookingId, applied: outcome.applied, orphan: outcome.orphan, ignored: outcome.ignored });
   });
   return router;
 };
