@@ -16,7 +16,7 @@ const agentStatuses = [
 ] as const;
 
 const bookingStatuses = [
-  'none', 'requested', 'awaiting_webhook', 'awaiting_host', 'confirmed', 'duplicate', 'slot_unavailable', 'failed', 'unconfirmed', 'cancelled', 'rejected',
+  'none', 'requested', 'awaiting_webhook', 'awaiting_host', 'confirmed', 'duplicate', 'slot_unavailable', 'failed', 'unconfirmed', 'cancelled', 'rejected', 'reschedule_requested',
 ] as const satisfies readonly BookingStatus[];
 // Every BookingStatus is listed above (compile error otherwise).
 const everyBookingStatus: Record<Exclude<BookingStatus, (typeof bookingStatuses)[number]>, never> = {};
@@ -89,6 +89,8 @@ export const answerFor = (state: Booking, timeZone: string, alternatives: Altern
     case 'cancelled':
     case 'rejected':
       return { ...base, success: false, status: 'cancelled', message: say.cancelled(slot) };
+    case 'reschedule_requested':
+      return { ...base, success: false, status: 'cancelled', message: say.rescheduleRequested(slot) };
     case 'none':
       return { success: false, status: 'not_found', message: say.notFound() };
   }

@@ -4,8 +4,11 @@ import { parseBoundedJson } from './boundedJson';
 import { isStorableJson } from './storableText';
 
 /** The parts of a Cal.com webhook (v2021-10-20 envelope) this service reads; everything else is kept as received. */
+/** Cal.com metadata values are strings, numbers or booleans (validate-metadata.ts): read as text; anything else is dropped. */
 const stringRecord = z.record(z.string(), z.unknown()).transform((record) =>
-  Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+  Object.fromEntries(
+    Object.entries(record).flatMap(([key, value]) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? [[key, String(value)]] : [])),
+  ),
 );
 
 /** A full ISO 8601 date-time with a zone (what Cal.com sends); `Date.parse` alone takes "1" for a year. */
@@ -23,6 +26,8 @@ export const calcomWebhookSchema = z.object({
       rescheduleUid: z.string().optional(),
       metadata: stringRecord.nullish(),
       cancellationReason: z.string().nullish(),
+      requestReschedule: z.boolean().nullish(),
+      rescheduleRequested: z.boolean().nullish(),
       rejectionReason: z.string().nullish(),
     })
     .loose(),
@@ -71,6 +76,7 @@ export const toWebhookDelivery = (deliveryId: string, webhook: CalcomWebhook & {
   triggerEvent: webhook.triggerEvent,
   uid: webhook.payload.uid!,
   rescheduleUid: webhook.payload.rescheduleUid,
+  rescheduleRequested: webhook.payload.requestReschedule === true || webhook.payload.rescheduleRequested === true ? true : undefined,
   calcomBookingId: webhook.payload.bookingId,
   startTime: webhook.payload.startTime && new Date(webhook.payload.startTime).toISOString(),
   metadata: webhook.payload.metadata ?? {},

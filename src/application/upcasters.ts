@@ -14,6 +14,8 @@ export const upcasters: Record<string, Upcaster> = {
   'CalcomBookingLookedUp@1': (data) => ({ ...data, purpose: 'reconcile' }),
   // v1 confirmations all carried our metadata (the host-acceptance rule came with v2).
   'BookingConfirmedByWebhook@1': (data) => ({ ...data, via: 'metadata' }),
+  // v1 reschedules were all BOOKING_RESCHEDULED (the new time was accepted).
+  'BookingRescheduled@1': (data) => ({ ...data, awaitingHost: false }),
 };
 
 export const upcast = (type: string, version: number, data: unknown, registry: Record<string, Upcaster> = upcasters): unknown => {

@@ -11,7 +11,9 @@ export type BookingStatus =
   | 'failed'
   | 'unconfirmed'
   | 'cancelled'
-  | 'rejected';
+  | 'rejected'
+  /** The host cancelled it asking the attendee to pick a new time (BOOKING_CANCELLED with requestReschedule). */
+  | 'reschedule_requested';
 
 export interface Booking {
   status: BookingStatus;
@@ -49,8 +51,20 @@ export const initialState = (): Booking => ({ status: 'none', language: 'de', de
 const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];
 
 /** What webhooks established (host pending, confirmed, cancelled, rejected) outranks what the POST answer implies. */
-const fromWebhook: BookingStatus[] = ['awaiting_host', 'confirmed', 'cancelled', 'rejected'];
+const fromWebhook: BookingStatus[] = ['awaiting_host', 'confirmed', 'cancelled', 'rejected', 'reschedule_requested'];
 const answered = (state: Booking, status: BookingStatus): BookingStatus => (fromWebhook.includes(state.status) ? state.status : status);
+
+/**
+ * Where a move leaves the booking: waiting for the host when the new time needs confirming; a proven
+ * booking (or one the host asked to move) stays proven at the new time; a cancelled or rejected one
+ * stays so; anything else keeps waiting for its proof.
+ */
+const afterReschedule = (state: Booking, awaitingHost: boolean): BookingStatus => {
+  if (state.status === 'cancelled' || state.status === 'rejected') return state.status;
+  if (awaitingHost) return 'awaiting_host';
+  if (state.confirmedAt !== undefined && (state.status === 'confirmed' || state.status === 'reschedule_requested')) return 'confirmed';
+  return state.status === 'reschedule_requested' ? 'awaiting_webhook' : state.status;
+};
 
 export const evolve = (state: Booking, event: BookingEvent): Booking => {
   switch (event.type) {
@@ -104,7 +118,9 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
     case 'BookingRejected':
       return { ...state, status: 'rejected', deliveries: seen(state, event.data.deliveryId) };
     case 'BookingRescheduled':
-      return { ...state, uid: event.data.uid, slotStart: event.data.slotStart, deliveries: seen(state, event.data.deliveryId) };
+      return { ...state, status: afterReschedule(state, event.data.awaitingHost), uid: event.data.uid, verifiedUid: event.data.uid, hostAcceptance: undefined, slotStart: event.data.slotStart, deliveries: seen(state, event.data.deliveryId) };
+    case 'RescheduleRequested':
+      return { ...state, status: state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'reschedule_requested', deliveries: seen(state, event.data.deliveryId) };
     case 'CalcomBookingSearched':
       return state;
     case 'CalcomBookingLookedUp': {

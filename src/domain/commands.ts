@@ -80,8 +80,10 @@ export interface WebhookDelivery {
   deliveryId: string;
   triggerEvent: WebhookTrigger;
   uid: string;
-  /** BOOKING_RESCHEDULED: the old uid. */
+  /** BOOKING_RESCHEDULED (and a BOOKING_REQUESTED for a new time): the old uid. */
   rescheduleUid?: string;
+  /** BOOKING_CANCELLED: the host asks the attendee to pick a new time (requestReschedule / rescheduleRequested). */
+  rescheduleRequested?: boolean;
   calcomBookingId?: number;
   startTime?: string;
   metadata: Record<string, string>;

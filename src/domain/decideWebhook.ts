@@ -7,7 +7,7 @@ import { isHostAcceptance, proofGaps, uidGaps } from './matchWebhook';
 
 type RecordWebhook = Extract<BookingCommand, { type: 'RecordWebhook' }>['data'];
 
-const settled = ['confirmed', 'awaiting_host', 'cancelled', 'rejected'];
+const settled = ['confirmed', 'awaiting_host', 'cancelled', 'rejected', 'reschedule_requested'];
 
 /**
  * What a Cal.com webhook delivery means for this booking. Redeliveries change nothing; the order in
@@ -34,6 +34,8 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
       return [{ type: 'BookingConfirmedByWebhook', data: { ...facts, calcomBookingId: delivery.calcomBookingId, via: 'metadata' } }];
     }
     case 'BOOKING_REQUESTED': {
+      // A new time for this booking that the host must confirm: a move, proven by the old uid being ours.
+      if (delivery.rescheduleUid !== undefined) return moved(true);
       const gaps = proofGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
       // Webhooks arrive in any order: a late BOOKING_REQUESTED never reopens a settled booking.
@@ -44,19 +46,25 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
       const gaps = uidGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
       if (state.status === 'cancelled') return [];
+      if (delivery.rescheduleRequested) {
+        return state.status === 'reschedule_requested' || state.status === 'rejected' ? [] : [{ type: 'RescheduleRequested', data: { ...facts, reason: delivery.reason } }];
+      }
       return [{ type: 'BookingCancelled', data: { ...facts, source: 'webhook', reason: delivery.reason } }];
     }
     case 'BOOKING_REJECTED': {
       const gaps = uidGaps(state, delivery, uidOwner);
       return gaps.length > 0 ? mismatch(gaps) : [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
     }
-    case 'BOOKING_RESCHEDULED': {
-      // The old uid must be this booking's own; the new one must be (or become) this booking's claim.
-      if (!delivery.rescheduleUid || delivery.rescheduleUid !== state.uid) return mismatch(['uid_mismatch']);
-      const gaps = uidGaps(state, delivery, uidOwner);
-      if (gaps.length > 0) return mismatch(gaps);
-      const slotStart = delivery.startTime ?? state.slotStart ?? delivery.createdAt;
-      return [{ type: 'BookingRescheduled', data: { ...facts, fromUid: delivery.rescheduleUid, slotStart } }];
-    }
+    case 'BOOKING_RESCHEDULED':
+      return moved(false);
+  }
+
+  /** The old uid must be this booking's own; the new one must be (or become) this booking's claim. */
+  function moved(awaitingHost: boolean): BookingEvent[] {
+    if (!delivery.rescheduleUid || delivery.rescheduleUid !== state.uid) return mismatch(['uid_mismatch']);
+    const gaps = uidGaps(state, delivery, uidOwner);
+    if (gaps.length > 0) return mismatch(gaps);
+    const slotStart = delivery.startTime ?? state.slotStart ?? delivery.createdAt;
+    return [{ type: 'BookingRescheduled', data: { ...facts, fromUid: delivery.rescheduleUid, slotStart, awaitingHost } }];
   }
 };

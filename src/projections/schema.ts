@@ -36,6 +36,7 @@ export const appointmentStatuses = [
   'unconfirmed',
   'cancelled',
   'rejected',
+  'reschedule_requested',
 ] as const;
 
 export const uidTouchKinds = ['claimed', 'returned', 'confirmed', 'webhook_mismatch', 'host_requested', 'rescheduled'] as const;
@@ -74,6 +75,8 @@ CREATE TABLE IF NOT EXISTS bl_appointments (
   last_event_type            text NOT NULL
 );
 -- Added after the first release (a read model is rebuildable; the columns are added in place).
+ALTER TABLE bl_appointments DROP CONSTRAINT IF EXISTS bl_appointments_status_check;
+ALTER TABLE bl_appointments ADD CONSTRAINT bl_appointments_status_check CHECK (status IN (${sqlList(appointmentStatuses)}));
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS host_acceptance_delivery_id text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_lookup_outcome text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_status text;

@@ -192,3 +192,49 @@ describe('A host accepts a requires-confirmation booking: BOOKING_CREATED withou
       .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['call_id_missing', 'uid_mismatch'] } }]);
   });
 });
+
+describe('Reschedules as Cal.com sends them', () => {
+  const newUid = 'uid-new-time';
+  const newSlot = '2025-10-11T06:00:00.000Z';
+  const confirmed = () => {
+    const proof = given([requested(), accepted()]).when(receive()).events();
+    return [requested(), accepted(), ...proof];
+  };
+  const move = (trigger: 'BOOKING_RESCHEDULED' | 'BOOKING_REQUESTED', metadata: Record<string, string>, deliveryId = 'd-move') =>
+    receive({ deliveryId, triggerEvent: trigger, uid: newUid, rescheduleUid: delivery().uid, startTime: newSlot, metadata }, { uidOwner: BOOKING });
+
+  it('given a confirmed booking, when the API v2 reschedule arrives (metadata copied), then it is confirmed at the new uid and time', () => {
+    given(confirmed()).when(move('BOOKING_RESCHEDULED', { call_id: CALL, booking_ref: BOOKING })).thenState({ status: 'confirmed', uid: newUid, slotStart: newSlot });
+  });
+
+  it('follows the booker page\'s reschedule (no metadata) through the old uid', () => {
+    given(confirmed()).when(move('BOOKING_RESCHEDULED', {})).thenMatches([{ type: 'BookingRescheduled', data: { fromUid: delivery().uid, uid: newUid, awaitingHost: false } }]);
+  });
+
+  it('waits for the host when the new time needs confirming (BOOKING_REQUESTED with rescheduleUid), then the host\'s acceptance confirms after a lookup', () => {
+    const moved = given(confirmed()).when(move('BOOKING_REQUESTED', { call_id: CALL, booking_ref: BOOKING })).events();
+    expect(moved).toMatchObject([{ type: 'BookingRescheduled', data: { uid: newUid, awaitingHost: true } }]);
+    const history = [...confirmed(), ...moved];
+    given(history).when(receive({ deliveryId: 'd-ok' })).thenMatches([{ type: 'WebhookMismatchRecorded' }]); // the old uid proves nothing now
+    given(history)
+      .when(receive({ deliveryId: 'd-accept', uid: newUid, metadata: {} }, { lookup: { outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL } }))
+      .thenState({ uid: newUid, slotStart: newSlot });
+  });
+
+  it('treats a host\'s cancel that asks for a new time as reschedule_requested, then the new time brings it back', () => {
+    const asked = given(confirmed()).when(receive({ deliveryId: 'd-rr', triggerEvent: 'BOOKING_CANCELLED', metadata: {}, rescheduleRequested: true, reason: 'Please reschedule. Sick' })).events();
+    expect(asked).toMatchObject([{ type: 'RescheduleRequested', data: { reason: 'Please reschedule. Sick' } }]);
+    given([...confirmed(), ...asked]).when(move('BOOKING_RESCHEDULED', {})).thenState({ status: 'confirmed', uid: newUid });
+  });
+
+  it('never moves a booking from a uid that is not its own', () => {
+    given(confirmed())
+      .when(receive({ deliveryId: 'd-x', triggerEvent: 'BOOKING_RESCHEDULED', uid: newUid, rescheduleUid: 'uid-of-someone', metadata: { call_id: CALL, booking_ref: BOOKING } }, { uidOwner: BOOKING }))
+      .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_mismatch'] } }]);
+  });
+
+  it('keeps a cancelled booking cancelled when a reschedule arrives late', () => {
+    const cancelled = given(confirmed()).when(receive({ deliveryId: 'd-c', triggerEvent: 'BOOKING_CANCELLED', metadata: {} })).events();
+    given([...confirmed(), ...cancelled]).when(move('BOOKING_RESCHEDULED', {})).thenState({ status: 'cancelled' });
+  });
+});

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { openMemoryPglite } from '../support/databases';
 import { freshBooking, interceptCreates, interceptSlots, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
 import { CALCOM_BASE, startTestService, type TestService } from '../support/testService';
+import { rateLimited } from '../fixtures/calcom/apiAnswers';
 
 let n = 0;
 const book = (t: TestService, callId = `call_fault_${(n += 1)}`) =>
@@ -90,6 +91,15 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
 
   it('waits out a 429 and books on the retry', async () => {
     nock(CALCOM_BASE).post('/v2/bookings').reply(429, { status: 'error' }, { 'Retry-After': '0' });
+    const seen = interceptCreates((request) => [201, { status: 'success', data: freshBooking(request) }]);
+    expect((await book(t)).json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('waits out Cal.com\'s own 429 as its throttler sends it (X-RateLimit-Reset-Default, no Retry-After) and books', async () => {
+    const limited = rateLimited({ rateLimitReset: 0, rateLimitRemaining: 0 });
+    expect(limited.headers).not.toHaveProperty('retry-after');
+    nock(CALCOM_BASE).post('/v2/bookings').reply(limited.status, limited.body as object, limited.headers);
     const seen = interceptCreates((request) => [201, { status: 'success', data: freshBooking(request) }]);
     expect((await book(t)).json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
     expect(seen).toHaveLength(1);

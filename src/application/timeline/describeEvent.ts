@@ -189,8 +189,11 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
       return plain(`Rejected by the host (BOOKING_REJECTED) uid ${event.data.uid}${event.data.reason ? `: ${maskContactsIn(event.data.reason)}` : ''}`, defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }), { ...base, uid: event.data.uid });
     case 'BookingRescheduled': {
       const d = event.data;
-      return plain(`Rescheduled by Cal.com from uid ${d.fromUid} to uid ${d.uid} at ${d.slotStart}`, defined({ fromUid: d.fromUid, uid: d.uid, slotStart: d.slotStart, deliveryId: d.deliveryId }), { ...base, uid: d.uid });
+      const how = d.awaitingHost ? ' (the new time awaits the host\'s confirmation)' : '';
+      return plain(`Rescheduled by Cal.com from uid ${d.fromUid} to uid ${d.uid} at ${d.slotStart}${how}`, defined({ fromUid: d.fromUid, uid: d.uid, slotStart: d.slotStart, awaitingHost: String(d.awaitingHost), deliveryId: d.deliveryId }), { ...base, uid: d.uid });
     }
+    case 'RescheduleRequested':
+      return plain(`The host cancelled uid ${event.data.uid} asking the attendee for a new time${event.data.reason ? `: ${maskContactsIn(event.data.reason)}` : ''}`, defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }), { ...base, uid: event.data.uid });
     case 'CalcomBookingSearched': {
       const d = event.data;
       const why = d.purpose === 'resume' ? 'before posting (resuming an interrupted booking)' : 'after a create whose outcome was unknown';

@@ -9,6 +9,7 @@ import {
   BookingRescheduled,
   HostAcceptanceReceived,
   HostConfirmationRequested,
+  RescheduleRequested,
   WebhookMismatchRecorded,
 } from './webhookEvents';
 
@@ -29,6 +30,7 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   BookingCancelled,
   BookingRejected,
   BookingRescheduled,
+  RescheduleRequested,
   CalcomBookingLookedUp,
   BookingMarkedUnconfirmed,
 ]);
@@ -42,8 +44,14 @@ export type CalcomUidClaimedEvent = z.infer<typeof CalcomUidClaimed>;
 /**
  * The current schema version of each event type (1 unless listed); an older stored version is upcast on
  * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber`, CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose`,
- * BookingConfirmedByWebhook `via`.
+ * BookingConfirmedByWebhook `via`, BookingRescheduled `awaitingHost`.
  */
-const schemaVersions: Record<string, number> = { BookingRequested: 2, CalcomRequestFailed: 2, CalcomBookingLookedUp: 2, BookingConfirmedByWebhook: 2 };
+const schemaVersions: Record<string, number> = {
+  BookingRequested: 2,
+  CalcomRequestFailed: 2,
+  CalcomBookingLookedUp: 2,
+  BookingConfirmedByWebhook: 2,
+  BookingRescheduled: 2,
+};
 export const currentSchemaVersion = (type: string): number => schemaVersions[type] ?? 1;
 export * from './deliveryEvents';

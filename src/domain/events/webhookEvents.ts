@@ -56,8 +56,17 @@ export const BookingRejected = z.object({
   data: z.object({ ...fromDelivery, reason: z.string().optional() }),
 });
 
-/** Cal.com moved the booking to a new uid and slot (BOOKING_RESCHEDULED; `uid` is the new one). */
+/**
+ * Cal.com moved the booking to a new uid and slot (`uid` is the new one): BOOKING_RESCHEDULED, or v2
+ * `awaitingHost` — a BOOKING_REQUESTED with `rescheduleUid` (the new time needs the host's confirmation).
+ */
 export const BookingRescheduled = z.object({
   type: z.literal('BookingRescheduled'),
-  data: z.object({ ...fromDelivery, fromUid: z.string(), slotStart: isoInstant }),
+  data: z.object({ ...fromDelivery, fromUid: z.string(), slotStart: isoInstant, awaitingHost: z.boolean() }),
+});
+
+/** The host cancelled the booking asking the attendee for a new time: not a final cancellation. */
+export const RescheduleRequested = z.object({
+  type: z.literal('RescheduleRequested'),
+  data: z.object({ ...fromDelivery, reason: z.string().optional() }),
 });

@@ -1,0 +1,102 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import nock from 'nock';
+import { fixtureBooking, type ResolvedBooking } from '../../fixtures/calcom/booking';
+import { bookingFound, bookingNotFound, bookingsList, createdBooking, slots, type ApiAnswer } from '../../fixtures/calcom/apiAnswers';
+import schemas from '../../fixtures/calcom/createBookingInput.openapi.json';
+import { CALCOM_BASE } from '../../support/testService';
+
+/** A create request exactly as we sent it. */
+export interface SentCreate {
+  start: string;
+  eventTypeId: number;
+  attendee: { name: string; email?: string; phoneNumber?: string; timeZone: string; language?: string };
+  metadata: Record<string, string>;
+  bookingFieldsResponses?: Record<string, string>;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ $id: 'calcom', ...schemas });
+const validateCreate = ajv.compile({ $ref: 'calcom#/components/schemas/CreateBookingInput_2024_08_13' });
+const createProperties = Object.keys((schemas.components.schemas.CreateBookingInput_2024_08_13 as { properties: object }).properties);
+
+/**
+ * Our create body against Cal.com's published CreateBookingInput_2024_08_13 (the document's oneOf on the
+ * create body matches a valid booking twice, so this one schema), and no property the input class lacks
+ * (API v2 validates with whitelist + forbidNonWhitelisted).
+ */
+export const createBodyProblems = (body: unknown): string[] => {
+  const problems = validateCreate(body) ? [] : (validateCreate.errors ?? []).map((e) => `${e.instancePath || 'body'} ${e.message}`);
+  const unknown = Object.keys(body as object).filter((key) => !createProperties.includes(key));
+  return [...problems, ...unknown.map((key) => `${key} is not a property of CreateBookingInput_2024_08_13`)];
+};
+
+/** The booking Cal.com would make of our request (times, attendee, metadata and field responses as sent). */
+export const bookingFrom = (request: SentCreate, overrides: Partial<ResolvedBooking> = {}): ResolvedBooking =>
+  fixtureBooking({
+    start: request.start,
+    eventTypeId: request.eventTypeId,
+    createdAt: new Date().toISOString(),
+    attendee: { name: request.attendee.name, email: request.attendee.email ?? '', phoneNumber: request.attendee.phoneNumber, timeZone: request.attendee.timeZone, locale: request.attendee.language },
+    metadata: request.metadata,
+    responses: request.bookingFieldsResponses ?? {},
+    ...overrides,
+  });
+
+const reply = (answer: ApiAnswer): [number, string, Record<string, string>] => [answer.status, JSON.stringify(answer.body), answer.headers ?? { 'content-type': 'application/json' }];
+
+/**
+ * Cal.com API v2 at the HTTP boundary (nock), answering with the fixtures shaped from Cal.com's source.
+ * Creates answer `onCreate` (default: a new booking made of the request); the bookings it made are
+ * found by GET /v2/bookings/{uid} and GET /v2/bookings; slots answer `freeSlots`.
+ */
+export const calcomStandIn = () => {
+  const creates: SentCreate[] = [];
+  const bookings = new Map<string, ResolvedBooking>();
+  const state = {
+    onCreate: (request: SentCreate): ApiAnswer => {
+      const booking = bookingFrom(request);
+      bookings.set(booking.uid, booking);
+      return createdBooking(booking);
+    },
+    freeSlots: {} as Record<string, string[]>,
+    lookups: [] as string[],
+    searches: [] as string[],
+  };
+  nock(CALCOM_BASE)
+    .persist()
+    .post('/v2/bookings')
+    .reply((_uri, body) => {
+      creates.push(body as SentCreate);
+      return reply(state.onCreate(body as SentCreate));
+    })
+    .get(/^\/v2\/bookings\/[^/?]+$/)
+    .reply((uri) => {
+      const uid = decodeURIComponent(uri.split('/').pop()!);
+      state.lookups.push(uid);
+      const booking = bookings.get(uid);
+      return reply(booking ? bookingFound(booking) : bookingNotFound(uid));
+    })
+    .get('/v2/bookings')
+    .query(true)
+    .reply((uri) => {
+      const q = new URL(uri, CALCOM_BASE).searchParams;
+      state.searches.push(q.toString());
+      const found = [...bookings.values()].filter((b) => b.attendee.email === q.get('attendeeEmail') && String(b.eventTypeId) === q.get('eventTypeId'));
+      return reply(bookingsList(found));
+    })
+    .get('/v2/slots')
+    .query(true)
+    .reply(() => reply(slots(state.freeSlots, 'Europe/Berlin')));
+  return {
+    creates,
+    bookings,
+    /** What Cal.com answers the next creates. */
+    answerCreates: (answer: (request: SentCreate) => ApiAnswer) => void (state.onCreate = answer),
+    keep: (booking: ResolvedBooking) => void bookings.set(booking.uid, booking),
+    setFreeSlots: (days: Record<string, string[]>) => void (state.freeSlots = days),
+    lookups: state.lookups,
+    searches: state.searches,
+  };
+};
