@@ -2,7 +2,7 @@ import { CalcomUidClaimed, evolve, initialState, type Booking, type BookingEvent
 import { isBookingEventType, toBookingEvent } from '../eventEnvelope';
 import type { StoredEvent } from '../ports/eventStore';
 import { describeEvent } from './describeEvent';
-import type { BookingStateView, DuplicateUidView, Timeline, TimelineCall, TimelineEntry, TimelineSubject, UidTouch } from './timelineModel';
+import type { BookingStateView, DuplicateUidView, Timeline, TimelineCall, TimelineEntry, TimelineSubject, ToldEntry, UidTouch } from './timelineModel';
 
 export interface BuildTimelineOptions {
   subject: TimelineSubject;
@@ -142,6 +142,18 @@ export const buildTimeline = (events: readonly StoredEvent[], options: BuildTime
   };
 };
 
+const toldOf = (stored: StoredEvent): ToldEntry => {
+  const d = stored.data as { occurredAt?: string; function?: string; delivery?: number; status?: string; message?: string; bookingStatus?: string };
+  return {
+    at: d.occurredAt ?? stored.recordedAt.toISOString(),
+    function: d.function ?? '?',
+    delivery: d.delivery ?? 1,
+    status: d.status ?? '?',
+    message: d.message ?? '',
+    bookingStatus: d.bookingStatus ?? null,
+  };
+};
+
 const lanes = (all: StoredEvent[], described: Described[], callOfBooking: Map<string, string>): TimelineCall[] => {
   const NO_CALL = '\u0000no-call';
   const keyOf = (callId: string | null) => callId ?? NO_CALL;
@@ -193,6 +205,7 @@ const lanes = (all: StoredEvent[], described: Described[], callOfBooking: Map<st
       bookingIds: callId === null ? [] : (bookingsOfCall.get(callId) ?? []),
       uids: [...uidsByCall.get(key)!],
       entries,
+      told: lane.filter((d) => d.stored.type === 'CallerAnswered').map((d) => toldOf(d.stored)),
       laterEventCount: laterCount.get(key) ?? 0,
       firstRecordedAt: firstRecorded.get(key)!,
     };

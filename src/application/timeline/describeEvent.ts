@@ -1,6 +1,7 @@
 import {
   CLOCK_SKEW_ALLOWANCE_MS,
   CalcomUidClaimed,
+  callEventSchema,
   deliveryEventSchema,
   type Booking,
   type BookingEvent,
@@ -223,6 +224,20 @@ const describeOtherEvent = (stored: StoredEvent, ctx: DescribeContext): EventDes
       const d = claim.data;
       return plain(`Claimed Cal.com uid ${d.uid} for booking ${short(d.bookingId)} (the first claimant owns it)`, defined({ uid: d.uid, bookingId: d.bookingId }), { bookingId: d.bookingId, uid: d.uid });
     }
+  }
+  const call = callEventSchema.safeParse({ type: stored.type, data: stored.data });
+  if (call.success) {
+    const e = call.data;
+    if (e.type === 'CallerAnswered') {
+      const d = e.data;
+      return plain(
+        `The caller was told (${d.function}, delivery ${d.delivery}, ${d.status}${d.bookingStatus ? `, booking ${d.bookingStatus}` : ''}, after ${d.latencyMs} ms): "${maskContactsIn(d.message)}"`,
+        defined({ function: d.function, delivery: d.delivery, status: d.status, bookingStatus: d.bookingStatus, bookingId: d.bookingId, latencyMs: d.latencyMs }),
+        { bookingId: d.bookingId ?? null },
+      );
+    }
+    const d = e.data;
+    return plain(`Retell ${d.event}${d.disconnectionReason ? ` (${d.disconnectionReason})` : ''}${d.fromNumberMasked ? ` from ${d.fromNumberMasked}` : ''}`, defined({ event: d.event, agentId: d.agentId, disconnectionReason: d.disconnectionReason }));
   }
   const parsed = deliveryEventSchema.safeParse({ type: stored.type, data: stored.data });
   if (parsed.success) {

@@ -155,6 +155,18 @@ const duplicatesTable = (timeline: Timeline): string => {
   return `<table class="duplicates"><thead><tr><th>Cal.com uid</th><th>booking</th><th>call</th><th>touches</th><th>DuplicateDetected reasons</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 };
 
+/** What each caller was told, and when (CallerAnswered). */
+const toldSection = (timeline: Timeline): string => {
+  const rows = timeline.calls.flatMap((call) =>
+    call.told.map(
+      (t) =>
+        `<tr data-call-id="${escapeHtml(call.callId ?? '')}"><td class="mono">${escapeHtml(call.callId ?? '?')}</td><td class="mono">${escapeHtml(t.at)}</td><td>${escapeHtml(t.function)} #${t.delivery}</td><td>${badge(t.status.toUpperCase(), t.status)}</td><td>${escapeHtml(t.message)}</td></tr>`,
+    ),
+  );
+  if (rows.length === 0) return '';
+  return `<section class="told"><h2>What the callers were told</h2><table><thead><tr><th>call</th><th>when</th><th>function</th><th>status</th><th>what the agent said</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+};
+
 const stateRow = (b: BookingStateView): string =>
   `<tr class="${className(b.status)}" data-booking-id="${escapeHtml(b.bookingId)}"><td class="mono">${escapeHtml(b.bookingId)}</td><td class="mono">${escapeHtml(b.callId ?? '?')}</td><td>${escapeHtml(b.attendeeName ?? '')}</td><td class="mono">${escapeHtml(b.slotStart ?? '')}</td><td>${badge(b.status.toUpperCase(), b.status)}</td><td>${escapeHtml(stateNote(b))}</td></tr>`;
 
@@ -183,6 +195,7 @@ ${timeline.bookings.map((b) => `<li>${badge(b.status.toUpperCase(), b.status)} b
 ${timeline.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}
 </ul></section>
 <main class="timeline">${timelineGrid(timeline)}</main>
+${toldSection(timeline)}
 <section><h2>Duplicates</h2>${duplicatesTable(timeline)}</section>
 <section><h2>Booking states${timeline.asOf ? ` as of ${escapeHtml(timeline.asOf)}` : ''}</h2>${statesTable(timeline)}</section>`;
   return `<!doctype html>

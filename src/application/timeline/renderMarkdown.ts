@@ -22,6 +22,7 @@ const summary = (timeline: Timeline): string[] => {
   const lines = [`- ${md(summaryLine(timeline))}`];
   for (const call of timeline.calls) {
     if (call.callId !== null) lines.push(`- Call ${code(call.callId)}${call.attendeeNames.length ? ` (${md(call.attendeeNames.join(', '))})` : ''}: ${md(callStatusLine(timeline, call))}`);
+    for (const t of call.told) lines.push(`  - was told at ${t.at} (${t.function}, ${t.status}): "${md(t.message)}"`);
   }
   const confirmed = timeline.bookings.filter((b) => b.status === 'confirmed');
   lines.push(

@@ -23,6 +23,7 @@ export const renderText = (timeline: Timeline): string => {
     for (const call of group) {
       lines.push(`-- ${plain(callTitle(call))} -- ${plain(callStatusLine(timeline, call))}`);
       for (const entry of call.entries) lines.push(...entryLines(entry));
+      if (call.told.length) lines.push('  What the caller was told:', ...call.told.map((t) => `    ${t.at}  ${t.function} #${t.delivery}  ${t.status}: "${plain(t.message)}"`));
       lines.push('');
     }
   }

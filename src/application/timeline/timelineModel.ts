@@ -48,6 +48,17 @@ export interface TimelineEntry {
   details: Record<string, string>;
 }
 
+/** One answer the caller heard (a `CallerAnswered` event). */
+export interface ToldEntry {
+  /** When the answer was given (the outside world's time). */
+  at: string;
+  function: string;
+  delivery: number;
+  status: string;
+  message: string;
+  bookingStatus: string | null;
+}
+
 /** Everything one Retell call did (its lane in the page), in recorded order. `callId` null: events naming no call. */
 export interface TimelineCall {
   callId: string | null;
@@ -57,6 +68,8 @@ export interface TimelineCall {
   bookingIds: string[];
   uids: string[];
   entries: TimelineEntry[];
+  /** What the caller was told, in order (the answers shown). */
+  told: ToldEntry[];
   /** Events of this call recorded after `asOf` (not shown). */
   laterEventCount: number;
   /** When the first event of this call was recorded, as-of or not. */

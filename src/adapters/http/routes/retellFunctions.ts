@@ -1,6 +1,7 @@
 import express, { Router, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseBoundedJson } from '../../../application/boundedJson';
+import { recordCallerAnswer } from '../../../application/useCases/recordCallerAnswer';
 import { sendError } from '../errors';
 import type { HttpContext } from '../httpContext';
 import { functionHandlers, runFunction } from '../retell/functionHandlers';
@@ -30,6 +31,7 @@ const readRequest = (raw: Buffer, res: Response): FunctionRequest | undefined =>
 export const retellFunctionRoutes = (ctx: HttpContext): Router => {
   const router = Router();
   router.post('/retell/functions/:name', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+    const startedAt = performance.now();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const apiKey = ctx.config.RETELL_API_KEY;
     const check = apiKey ? verifyRetellSignature(raw, req.get('x-retell-signature'), apiKey) : undefined;
@@ -58,7 +60,11 @@ export const retellFunctionRoutes = (ctx: HttpContext): Router => {
     const given = req.get('x-request-id');
     const requestId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     const answer = await runFunction(name, ctx.deps, request, requestId);
-    ctx.logger.info({ fn: name, callId: request.callId, requestId, status: answer.status, bookingId: answer.booking_id }, 'Retell function answered');
+    // What the caller hears is a fact: recorded before it is said (a failure to record never silences the answer).
+    const delivery = await recordCallerAnswer(ctx.deps, { callId: request.callId, requestId }, { fn: name, args: request.args, answer, latencyMs: performance.now() - startedAt }).catch(
+      (error: unknown) => void ctx.logger.error({ fn: name, callId: request.callId, err: { message: (error as Error).message } }, 'What the caller was told could not be recorded'),
+    );
+    ctx.logger.info({ fn: name, callId: request.callId, requestId, delivery, status: answer.status, bookingId: answer.booking_id }, 'Retell function answered');
     res.json(answer);
   });
   return router;
