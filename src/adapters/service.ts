@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
+import type { UseCaseHooks } from '../application/useCases/deps';
 import type { ParkedEvent } from '../application/ports/parkedEvents';
 import { findAppointments, projectionDefinitions, rebuildProjection, runProjectionToEnd, startProjection, type RunningProjection } from '../projections';
 import { developmentGaps, type Config } from './config/config';
@@ -11,6 +12,8 @@ import type { HttpContext, ServiceOperations } from './http/httpContext';
 import { readinessChecks } from './http/readiness';
 import { checkEventType } from './checkEventType';
 import { createReconciler, type Reconciler } from './reconciler';
+import { createResumer, type Resumer } from './resumer';
+import { createSqlLeases } from './sql/sqlLeases';
 import { createSqlUsedSignatures } from './sql/sqlUsedSignatures';
 import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
@@ -38,8 +41,13 @@ export interface RunningService {
   stores: OpenedStores;
   projections: RunningProjection[];
   reconciler: Reconciler;
+  resumer: Resumer;
   stop(): Promise<void>;
 }
+
+/** NODE_ENV=test only (the configuration refuses it otherwise): die at a point, as a crash would. */
+const testCrashHooks = (config: Config): UseCaseHooks | undefined =>
+  config.TEST_CRASH_POINT === 'after_booking_requested' ? { afterBookingRequested: () => process.kill(process.pid, 'SIGKILL') } : undefined;
 
 /** The composition root: stores, Cal.com client, telemetry, use cases, projections, HTTP server. */
 export const startService = async (options: ServiceOptions): Promise<RunningService> => {
@@ -62,7 +70,9 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
       bookingsForCall: async (callId) =>
         (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
     },
+    hooks: testCrashHooks(config),
   });
+  const leases = await createSqlLeases(stores.readModel);
   const usedSignatures = await createSqlUsedSignatures(stores.readModel);
   const operations: ServiceOperations = {
     reconcileNow: () => reconciler.runOnce(),
@@ -109,7 +119,8 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     }),
   );
 
-  const reconciler = createReconciler({ deps, readModel: stores.readModel, windowMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS, logger });
+  const reconciler = createReconciler({ deps, readModel: stores.readModel, leases, windowMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS, logger });
+  const resumer = createResumer({ deps, readModel: stores.readModel, leases, intervalMs: config.RESUME_INTERVAL_MS, logger });
   const app = createApp(ctx);
   // Slow clients cannot hold a socket: headers and the whole request must arrive in time (checked every second).
   const server = createServer(
@@ -144,6 +155,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
     stores,
     projections,
     reconciler,
+    resumer,
     /**
      * Graceful: refuse new connections, let requests in flight finish (closing their connections after
      * the answer; after `shutdownGraceMs` they are cut), stop the reconciler, stop the projections
@@ -165,6 +177,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
         clearTimeout(grace);
         clearInterval(forgetSignatures);
         await reconciler.stop();
+        await resumer.stop();
         await lagMonitor.stop();
         await Promise.all(projections.map((p) => p.stop()));
         for (const definition of projectionDefinitions) {

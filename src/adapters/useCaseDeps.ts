@@ -1,7 +1,7 @@
 import type { CalcomClient } from '../application/ports/calcom';
 import type { EventStore } from '../application/ports/eventStore';
 import type { Telemetry } from '../application/ports/telemetry';
-import type { BookingLookup, UseCaseDeps } from '../application/useCases/deps';
+import type { BookingLookup, UseCaseDeps, UseCaseHooks } from '../application/useCases/deps';
 import type { SqlDatabase } from '../application/ports/sql';
 import { cachedSlotsCalcomClient } from './calcom/cachedSlotsCalcomClient';
 import { createCalcomHttpClient } from './calcom/calcomHttpClient';
@@ -44,8 +44,9 @@ const calcomHttpClientFor = (config: Config, metrics?: Metrics): CalcomClient =>
 /** What every use case needs, from the configuration and the opened adapters. */
 export const useCaseDepsFor = (
   config: Config,
-  adapters: { store: EventStore; calcom: CalcomClient; telemetry: Telemetry; lookup?: BookingLookup; now?: () => Date },
+  adapters: { store: EventStore; calcom: CalcomClient; telemetry: Telemetry; lookup?: BookingLookup; now?: () => Date; hooks?: UseCaseHooks },
 ): UseCaseDeps => ({
+  hooks: adapters.hooks,
   store: adapters.store,
   calcom: adapters.calcom,
   telemetry: adapters.telemetry,
@@ -60,5 +61,6 @@ export const useCaseDepsFor = (
     phoneRegion: config.DEFAULT_PHONE_REGION,
     horizonDays: config.BOOKING_HORIZON_DAYS,
     notesField: config.CALCOM_NOTES_FIELD,
+    resumeAfterMs: config.RESUME_AFTER_MS,
   },
 });

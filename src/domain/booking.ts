@@ -38,6 +38,8 @@ export interface Booking {
   duplicate?: { reasons: DuplicateReason[]; conflictingUid: string; ownerBookingId?: string };
   confirmedAt?: string;
   failure?: { reason: string; message: string; refusal?: string; field?: string };
+  /** The last time a resumer took up this booking (no Cal.com answer was recorded), and how often. */
+  resume?: { startedAt: string; attempts: number };
   /** What Cal.com said the last time we looked the booking up. */
   lastLookup?: { outcome: string; calcomStatus?: string; metadataCallIdMatches?: boolean; at: string };
   /** Cal.com's answer to our POST (or its failure) is recorded; it is recorded once. */
@@ -123,6 +125,8 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, status: state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'reschedule_requested', deliveries: seen(state, event.data.deliveryId) };
     case 'CalcomBookingSearched':
       return state;
+    case 'BookingResumeStarted':
+      return { ...state, resume: { startedAt: event.data.occurredAt, attempts: event.data.attempt } };
     case 'CalcomBookingLookedUp': {
       const { outcome, calcomStatus, metadataCallId, occurredAt } = event.data;
       const metadataCallIdMatches = outcome === 'found' ? metadataCallId === state.callId : undefined;

@@ -42,6 +42,8 @@ export type BookingCommand =
       };
     }
   | { type: 'VerifyHostAcceptance'; data: { lookup: ReconcileLookup; now: string } }
+  | { type: 'StartResume'; data: { graceMs: number; trigger: 'resumer' | 'retried_call'; now: string } }
+  | { type: 'LookUpAtCallEnd'; data: { lookup: ReconcileLookup; now: string } }
   | {
       type: 'RecordCalcomSearch';
       data: {

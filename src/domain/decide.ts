@@ -6,6 +6,7 @@ import { decideSearch } from './decideSearch';
 import { decideWebhook } from './decideWebhook';
 import { factsOf } from './facts';
 import { settleHostAcceptance } from './hostAcceptance';
+import { startResume } from './resume';
 import { duplicateReasonsFor } from './verifyCalcomAnswer';
 
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
@@ -64,9 +65,11 @@ const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: B
   return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
 };
 
-/** Still waiting for a webhook that should have come: no answer recorded, accepted, or a failure after which the booking may exist. */
+/**
+ * Still waiting for a webhook that should have come: accepted, or a failure after which the booking may
+ * exist. A booking with no answer at all (`requested`) is the resumer's: it is posted, not given up.
+ */
 const awaitsProof = (state: Booking): boolean =>
-  state.status === 'requested' ||
   state.status === 'awaiting_webhook' ||
   (state.status === 'failed' && (state.failure?.reason === 'timeout' || state.failure?.reason === 'server_error'));
 
@@ -80,6 +83,15 @@ const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booki
     { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'reconcile' } },
     { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } },
   ];
+};
+
+const UNPROVEN = ['requested', 'awaiting_webhook', 'failed', 'awaiting_host'];
+
+/** The call ended and the booking is still without proof: what Cal.com holds is recorded (nothing is concluded from it). */
+const lookUpAtCallEnd = ({ lookup, now }: Command<'LookUpAtCallEnd'>, state: Booking): BookingEvent[] => {
+  if (!UNPROVEN.includes(state.status)) return [];
+  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
+  return [{ type: 'CalcomBookingLookedUp', data: { ...factsOf(state, now), uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'call_ended' } }];
 };
 
 /** The Booking decider: what the command means, as new facts, given everything we know. */
@@ -99,6 +111,10 @@ export const decide = (command: BookingCommand, state: Booking): BookingEvent[] 
       return reconcile(command.data, state);
     case 'RecordCalcomSearch':
       return decideSearch(command.data, state);
+    case 'LookUpAtCallEnd':
+      return lookUpAtCallEnd(command.data, state);
+    case 'StartResume':
+      return startResume(command.data, state);
     case 'VerifyHostAcceptance':
       return settleHostAcceptance(state, command.data.lookup, command.data.now);
   }

@@ -7,3 +7,5 @@ export * from './decide';
 export * from './events';
 export * from './matchWebhook';
 export * from './verifyCalcomAnswer';
+export * from './resume';
+export * from './hostAcceptance';

@@ -7,9 +7,18 @@ import type { SqlExecutor } from '../application/ports/sql';
 export const findBookingsAwaitingProof = async (db: SqlExecutor, olderThan: Date, limit = 200): Promise<string[]> => {
   const { rows } = await db.query<{ booking_id: string }>(
     `SELECT booking_id FROM bl_appointments
-     WHERE (status IN ('requested', 'awaiting_webhook', 'failed') AND requested_at < $1)
+     WHERE (status IN ('awaiting_webhook', 'failed') AND requested_at < $1)
         OR host_acceptance_delivery_id IS NOT NULL
      ORDER BY requested_at LIMIT $2`,
+    [olderThan.toISOString(), limit],
+  );
+  return rows.map((r) => r.booking_id);
+};
+
+/** Bookings requested before `olderThan` with no Cal.com answer recorded (their POST was never made or never answered). */
+export const findStuckBookings = async (db: SqlExecutor, olderThan: Date, limit = 100): Promise<string[]> => {
+  const { rows } = await db.query<{ booking_id: string }>(
+    `SELECT booking_id FROM bl_appointments WHERE status = 'requested' AND requested_at < $1 ORDER BY requested_at LIMIT $2`,
     [olderThan.toISOString(), limit],
   );
   return rows.map((r) => r.booking_id);

@@ -85,7 +85,7 @@ describe('The incident timeline page in headless Chromium', () => {
 
     // Each event is a mark on the time axis, in recorded order, one row per event.
     const rows = await page.locator('article.mark').evaluateAll((marks) => marks.map((m) => m.getBoundingClientRect().top));
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(12); // 10 events of the bookings, and what each caller was told
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
     await expect(page.locator('.gap').first().innerText()).resolves.toContain('34 min later');
 

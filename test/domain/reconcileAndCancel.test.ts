@@ -29,8 +29,8 @@ describe('Reconcile', () => {
       .thenNothingHappens();
   });
 
-  it('settles a request whose Cal.com answer was never recorded (crash) as unconfirmed', () => {
-    given([requested()]).when({ type: 'Reconcile', data: { lookup: { outcome: 'not_looked_up' }, windowMs, now: later } }).thenState({ status: 'unconfirmed' });
+  it('leaves a request whose Cal.com answer was never recorded (a crash) to the resumer: never given up as unconfirmed', () => {
+    given([requested()]).when({ type: 'Reconcile', data: { lookup: { outcome: 'not_looked_up' }, windowMs, now: later } }).thenNothingHappens();
   });
 
   it('lets a late matching webhook confirm an unconfirmed booking: only the webhook confirms', () => {

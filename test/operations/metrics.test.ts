@@ -38,8 +38,10 @@ describe.each(sqlTargets)('GET /metrics after real flows (%s)', (_name, openDb) 
     interceptCreates(() => [200, { status: 'success', data: booking }], 1);
     duplicate = await book('call_metrics_2', { datum: '02.06.2031', uhrzeit: '09:00', name: 'Zweiter Anrufer' });
 
-    // Cal.com fails with a 500: nothing booked, the caller hears "pending" (it may exist), an error is counted.
+    // Cal.com fails with a 500: nothing booked, the caller hears "pending" (it may exist), an error is counted;
+    // the search that follows finds nothing of ours.
     nock(CALCOM_BASE).post('/v2/bookings').reply(500, { status: 'error', error: { message: 'boom' } });
+    nock(CALCOM_BASE).get('/v2/bookings').query(true).reply(200, { status: 'success', data: [], pagination: { totalItems: 0 } });
     await book('call_metrics_3', { date: '2031-06-03', time: '10:00', name: 'Third' });
 
     // Arguments missing: answered invalid_input.
@@ -101,6 +103,7 @@ describe.each(sqlTargets)('GET /metrics after real flows (%s)', (_name, openDb) 
     expect(valueOf(samples, 'booking_ledger_calcom_request_seconds_sum', { operation: 'create', outcome: 'answered' })).toBeGreaterThan(0);
     expect(valueOf(samples, 'booking_ledger_calcom_errors_total', { operation: 'create', reason: 'server_error' })).toBe(1);
     expect(valueOf(samples, 'booking_ledger_calcom_errors_total', { operation: 'create', reason: 'answered' })).toBeUndefined();
+    expect(count({ operation: 'find', outcome: 'ok' })).toBe(1);
   });
 
   it('reports the projection lag, 0 once the read model has caught up (measured periodically, not only by /readyz)', async () => {

@@ -16,16 +16,25 @@ const WEBHOOK_SECRET = 'whsec_process_test_0123';
 const startCrashingCalcom = () => {
   const bookings = new Map<string, CalcomBookingJson>();
   let victim: ChildService | undefined;
+  let creates = 0;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/v2/bookings') {
+        creates += 1;
         const booking = freshBooking(JSON.parse(body) as CreateRequest);
         bookings.set(booking.uid, booking);
         victim?.process.kill('SIGKILL'); // the booking exists at Cal.com; our process dies before appending
+        victim = undefined;
         setTimeout(() => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: booking })), 50);
         return;
+      }
+      const url = new URL(req.url ?? '/', 'http://calcom');
+      if (req.method === 'GET' && url.pathname === '/v2/bookings') {
+        // GET /v2/bookings?attendeeEmail=&eventTypeId=&afterStart=&beforeEnd= (bookings.controller.ts getBookings)
+        const found = [...bookings.values()].filter((b) => b.attendees.some((a) => a.email === url.searchParams.get('attendeeEmail')));
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: found, pagination: { totalItems: found.length } }));
       }
       const uid = /^\/v2\/bookings\/([^/?]+)$/.exec(req.url ?? '')?.[1];
       const found = uid ? bookings.get(decodeURIComponent(uid)) : undefined;
@@ -36,6 +45,7 @@ const startCrashingCalcom = () => {
   });
   return {
     bookings,
+    creates: () => creates,
     target: (child: ChildService) => void (victim = child),
     listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v2`))),
     close: () => new Promise((resolve) => server.close(resolve)),
@@ -78,7 +88,7 @@ const targets: Array<[string, () => Promise<{ url: string; cleanup(): Promise<vo
 ];
 
 
-describe.each(targets)('a process killed between Cal.com’s answer and our append (%s)', (_name, makeStore) => {
+describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, makeStore) => {
   let store: { url: string; cleanup(): Promise<void> };
   let calcom: ReturnType<typeof startCrashingCalcom>;
   let env: Record<string, string>;
@@ -96,6 +106,9 @@ describe.each(targets)('a process killed between Cal.com’s answer and our appe
       CONFIRMATION_WAIT_MS: '200',
       RECONCILE_AFTER_MS: '1500',
       RECONCILE_INTERVAL_MS: '250',
+      CALCOM_TIMEOUT_MS: '200',
+      RESUME_AFTER_MS: '700',
+      RESUME_INTERVAL_MS: '200',
     };
   });
   afterAll(async () => {
@@ -126,13 +139,66 @@ describe.each(targets)('a process killed between Cal.com’s answer and our appe
     expect(await second.exited).toBe(0);
   }, 60_000);
 
+  const events = async (url: string, bookingId: string) => {
+    const response = await fetch(`${url}/bookings/${bookingId}/events`);
+    return ((await response.json()) as { events: Array<{ type: string; data: { outcome?: string; purpose?: string } }> }).events;
+  };
+  const waitFor = async <T>(check: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (let i = 0; i < 80; i += 1) {
+      const value = await check();
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  it('after the POST had gone out: the resumer finds the booking at Cal.com and takes it without posting again', async () => {
+    const booking = await crashWhileBooking('call_crash_resume_found', '11:00');
+    const before = calcom.creates();
+    const second = await startChildService(env);
+    running.push(second);
+    const history = await waitFor(async () => {
+      const all = await events(second.url, booking.metadata.booking_ref!);
+      return all.some((e) => e.type === 'CalcomBookingAccepted') ? all : undefined;
+    }, 'the resumer to accept the booking');
+    expect(history.map((e) => e.type)).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomBookingAccepted']);
+    expect(history[2]!.data).toMatchObject({ purpose: 'resume', outcome: 'found' });
+    expect(calcom.creates()).toBe(before); // never posted twice
+    const delivered = await post(second.url, '/webhooks/calcom', webhookFor(booking));
+    expect(delivered.json.applied).toEqual(['BookingConfirmedByWebhook']);
+    second.process.kill('SIGTERM');
+    await second.exited;
+  }, 60_000);
+
+  it('before the POST went out (killed right after BookingRequested): the resumer finds nothing at Cal.com and posts once', async () => {
+    const first = await startChildService({ ...env, TEST_CRASH_POINT: 'after_booking_requested' });
+    running.push(first);
+    const before = calcom.creates();
+    const attempt = post(first.url, '/retell/functions/book_appointment', { call: { call_id: 'call_crash_before_post' }, args: { date: '2031-09-01', time: '12:00', name: 'Crash Test' } });
+    await expect(attempt).rejects.toThrow();
+    expect(await first.exited).toBeNull();
+    expect(calcom.creates()).toBe(before); // nothing reached Cal.com
+
+    const second = await startChildService(env);
+    running.push(second);
+    // Retell retries the function call: the retry takes the stuck booking up at once (or the resumer did).
+    await new Promise((r) => setTimeout(r, 800));
+    const retried = await post(second.url, '/retell/functions/book_appointment', { call: { call_id: 'call_crash_before_post' }, args: { date: '2031-09-01', time: '12:00', name: 'Crash Test' } });
+    expect(retried.json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
+    expect(calcom.creates()).toBe(before + 1); // posted exactly once
+    const history = (await events(second.url, retried.json.booking_id)).map((e) => e.type);
+    expect(history).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomResponded', 'CalcomBookingAccepted']);
+    second.process.kill('SIGTERM');
+    await second.exited;
+  }, 60_000);
+
   it('marks it unconfirmed through the reconciler when no webhook ever comes, never confirmed', async () => {
     const booking = await crashWhileBooking('call_crash_silent', '10:00');
     const second = await startChildService(env);
     running.push(second);
     const ask = () => post(second.url, '/retell/functions/get_booking_status', { call: { call_id: 'call_crash_silent' }, args: { booking_id: booking.metadata.booking_ref } });
-    // Right after the restart it is still waiting for proof (or already unconfirmed if the restart was slow).
-    expect(['requested', 'unconfirmed']).toContain((await ask()).json.booking_status);
+    // Right after the restart it is still waiting for proof (the resumer may have found it at Cal.com), or already unconfirmed.
+    expect(['requested', 'awaiting_webhook', 'unconfirmed']).toContain((await ask()).json.booking_status);
     let answer = await ask();
     for (let i = 0; i < 40 && answer.json.booking_status !== 'unconfirmed'; i += 1) {
       await new Promise((r) => setTimeout(r, 250));

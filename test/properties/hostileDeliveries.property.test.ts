@@ -100,7 +100,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
           store,
           calcom,
           telemetry: silentTelemetry,
-          settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 3650, notesField: 'notes' },
+          settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 3650, notesField: 'notes', resumeAfterMs: 60_000 },
           lookup: { bookingsForCall: async (callId) => ids.filter((_, i) => calls[i] === callId).map((bookingId, i) => ({ bookingId, slotStart: slotOf(i) })) },
           now: () => new Date(clock),
         };

@@ -146,7 +146,7 @@ describe('one Cal.com uid handed to several bookings, through the application an
       store,
       calcom,
       telemetry: silentTelemetry,
-      settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 365, notesField: 'notes' },
+      settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 365, notesField: 'notes', resumeAfterMs: 60_000 },
       lookup: { bookingsForCall: async (callId) => ids.filter((_, i) => calls[i] === callId).map((bookingId) => ({ bookingId, slotStart: SLOT })) },
       now: () => new Date(clock),
     };

@@ -43,6 +43,11 @@ const schema = z.object({
   CONFIRMATION_WAIT_MS: z.coerce.number().int().min(0).default(4000),
   RECONCILE_AFTER_MS: positiveMs(15 * 60_000),
   RECONCILE_INTERVAL_MS: positiveMs(60_000),
+  /** A booking with no Cal.com answer recorded after this long is taken up again (longer than a POST can take). */
+  RESUME_AFTER_MS: positiveMs(60_000),
+  RESUME_INTERVAL_MS: positiveMs(15_000),
+  /** Test only (NODE_ENV=test): kill the process with SIGKILL at this point, to prove recovery. */
+  TEST_CRASH_POINT: z.enum(['after_booking_requested']).optional(),
   PROJECTION_LAG_LIMIT_MS: positiveMs(30_000),
   /** The whole request (headers and body) must arrive within this; a trickled body is cut off. */
   HTTP_REQUEST_TIMEOUT_MS: positiveMs(30_000),
@@ -69,6 +74,10 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   // Also when other settings are bad, so that one message names everything to fix.
   if ((parsed.success ? parsed.data.NODE_ENV : cleaned.NODE_ENV) === 'production') {
     for (const key of requiredInProduction) if (cleaned[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
+  }
+  if (cleaned.TEST_CRASH_POINT !== undefined && cleaned.NODE_ENV !== 'test') problems.push('TEST_CRASH_POINT: only allowed when NODE_ENV=test');
+  if (parsed.success && parsed.data.RESUME_AFTER_MS <= 3 * parsed.data.CALCOM_TIMEOUT_MS) {
+    problems.push(`RESUME_AFTER_MS: must be longer than a create can take (3 x CALCOM_TIMEOUT_MS = ${3 * parsed.data.CALCOM_TIMEOUT_MS} ms), or a live request would be resumed twice`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;

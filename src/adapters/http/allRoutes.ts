@@ -5,6 +5,7 @@ import { calcomWebhookRoutes } from './routes/calcomWebhooks';
 import { incidentRoutes } from './routes/incidents';
 import { openApiRoutes } from './routes/openapi';
 import { readModelRoutes } from './routes/readModel';
+import { retellWebhookRoutes } from './routes/retellWebhooks';
 
 /** Routes beyond health and Retell functions, mounted by `serve`. */
-export const allRoutes = (ctx: HttpContext): Router[] => [calcomWebhookRoutes(ctx), readModelRoutes(ctx), incidentRoutes(ctx), adminRoutes(ctx), openApiRoutes(ctx)];
+export const allRoutes = (ctx: HttpContext): Router[] => [calcomWebhookRoutes(ctx), retellWebhookRoutes(ctx), readModelRoutes(ctx), incidentRoutes(ctx), adminRoutes(ctx), openApiRoutes(ctx)];

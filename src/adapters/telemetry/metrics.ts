@@ -18,6 +18,12 @@ export const createMetrics = () => {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       ...metric,
     }),
+    bookingsUnprovenAtCallEnd: new Counter({
+      name: 'booking_ledger_bookings_unproven_at_call_end_total',
+      help: 'Bookings still not proven by Cal.com when their Retell call ended (looked up at once; alert on increase)',
+      ...metric,
+    }),
+    retellWebhooks: new Counter({ name: 'booking_ledger_retell_webhooks_total', help: 'Retell call webhooks by event and result', labelNames: ['event', 'result'], ...metric }),
     calcomThrottled: new Counter({
       name: 'booking_ledger_calcom_throttled_total',
       help: 'Cal.com calls not sent because the API key\'s request budget was used up (our limiter), by operation',

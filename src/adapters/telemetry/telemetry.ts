@@ -9,4 +9,5 @@ export const createTelemetry = (logger: Logger, metrics: Metrics): Telemetry => 
   webhookDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
   bookingUnconfirmed: () => metrics.bookingsUnconfirmed.inc(),
   calcomConfigurationError: (kind) => metrics.calcomConfigurationErrors.inc({ kind }),
+  bookingUnprovenAtCallEnd: () => metrics.bookingsUnprovenAtCallEnd.inc(),
 });

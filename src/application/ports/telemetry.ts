@@ -8,6 +8,8 @@ export interface Telemetry {
   bookingUnconfirmed(): void;
   /** Cal.com refused because of how it is set up (API key, required booking field, seated event type). */
   calcomConfigurationError(kind: string): void;
+  /** A call ended with a booking not yet proven by Cal.com (looked up at once). */
+  bookingUnprovenAtCallEnd(): void;
 }
 
 export const silentTelemetry: Telemetry = {
@@ -17,4 +19,5 @@ export const silentTelemetry: Telemetry = {
   webhookDelivery: () => undefined,
   bookingUnconfirmed: () => undefined,
   calcomConfigurationError: () => undefined,
+  bookingUnprovenAtCallEnd: () => undefined,
 };

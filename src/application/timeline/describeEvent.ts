@@ -195,6 +195,12 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
     }
     case 'RescheduleRequested':
       return plain(`The host cancelled uid ${event.data.uid} asking the attendee for a new time${event.data.reason ? `: ${maskContactsIn(event.data.reason)}` : ''}`, defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }), { ...base, uid: event.data.uid });
+    case 'BookingResumeStarted':
+      return plain(
+        `No Cal.com answer recorded: taken up again (attempt ${event.data.attempt}, by the ${event.data.trigger === 'resumer' ? 'resumer' : 'retried function call'}); Cal.com is asked before anything is posted`,
+        defined({ attempt: event.data.attempt, trigger: event.data.trigger }),
+        { ...base, warnings: ['Interrupted booking resumed'] },
+      );
     case 'CalcomBookingSearched': {
       const d = event.data;
       const why = d.purpose === 'resume' ? 'before posting (resuming an interrupted booking)' : 'after a create whose outcome was unknown';
@@ -204,7 +210,7 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
     case 'CalcomBookingLookedUp': {
       const d = event.data;
       const found = d.outcome === 'found' ? `found (status ${d.calcomStatus ?? '?'}${d.metadataCallId ? `, call_id ${d.metadataCallId}` : ''})` : d.outcome.replace(/_/g, ' ');
-      const who = d.purpose === 'host_acceptance' ? 'Looked up (to verify the host acceptance)' : 'Reconciler looked up';
+      const who = d.purpose === 'host_acceptance' ? 'Looked up (to verify the host acceptance)' : d.purpose === 'call_ended' ? 'The call ended unproven: looked up' : 'Reconciler looked up';
       return plain(`${who} ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, metadataCallId: d.metadataCallId, purpose: d.purpose }), { ...base, uid: d.uid ?? null });
     }
     case 'BookingMarkedUnconfirmed': {

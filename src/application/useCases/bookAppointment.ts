@@ -1,10 +1,11 @@
-import { attendeeIdentity, bookingIdFor } from '../../domain';
+import { attendeeIdentity, bookingIdFor, isStuck } from '../../domain';
 import { answerFor, isAnswerable, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import type { Language } from '../messages';
 import { waitForBooking } from '../waitForBooking';
 import type { RequestContext, UseCaseDeps } from './deps';
 import { findAlternatives } from './findAlternatives';
+import { resumeBooking } from './resumeBooking';
 import { submitToCalcom } from './submitToCalcom';
 
 export interface BookAppointmentInput {
@@ -49,8 +50,13 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
     },
     causation,
   );
-  if (appended.length > 0) await submitToCalcom(deps, bookingId, requested, causation);
-  else deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
+  if (appended.length > 0) {
+    deps.hooks?.afterBookingRequested?.();
+    await submitToCalcom(deps, bookingId, requested, causation);
+  } else if (isStuck(requested, deps.settings.resumeAfterMs, deps.now().toISOString())) {
+    // A retry of a call whose first delivery never got a Cal.com answer (its process died): take it up now.
+    await resumeBooking(deps, bookingId, 'retried_call');
+  } else deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
 
   const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs);
   const needsAlternatives = state.status === 'slot_unavailable' || state.status === 'duplicate';

@@ -15,6 +15,8 @@ export interface BookingSettings {
   phoneRegion: PhoneRegion;
   /** How many days ahead a caller may book (BOOKING_HORIZON_DAYS). */
   horizonDays: number;
+  /** A booking with no Cal.com answer recorded for this long is taken up again (RESUME_AFTER_MS). */
+  resumeAfterMs: number;
   /** The event type's booking field (slug) that gets the service asked for and the call id; '' sends none (CALCOM_NOTES_FIELD). */
   notesField: string;
 }
@@ -24,6 +26,11 @@ export interface BookingLookup {
   bookingsForCall(callId: string): Promise<Array<{ bookingId: string; slotStart?: string }>>;
 }
 
+/** Test-only points where a process can be made to die (a real SIGKILL, to prove recovery). */
+export interface UseCaseHooks {
+  afterBookingRequested?(): void;
+}
+
 export interface UseCaseDeps {
   store: EventStore;
   calcom: CalcomClient;
@@ -31,6 +38,7 @@ export interface UseCaseDeps {
   telemetry: Telemetry;
   lookup?: BookingLookup;
   now: () => Date;
+  hooks?: UseCaseHooks;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BookingMarkedUnconfirmed, CalcomBookingLookedUp } from './reconciliationEvents';
-import { BookingRequested, CalcomBookingSearched, CalcomRequestFailed, CalcomResponded, SlotUnavailable } from './requestEvents';
+import { BookingRequested, BookingResumeStarted, CalcomBookingSearched, CalcomRequestFailed, CalcomResponded, SlotUnavailable } from './requestEvents';
 import { CalcomBookingAccepted, CalcomUidClaimed, DuplicateDetected } from './verificationEvents';
 import {
   BookingCancelled,
@@ -21,6 +21,7 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   SlotUnavailable,
   CalcomRequestFailed,
   CalcomBookingSearched,
+  BookingResumeStarted,
   CalcomBookingAccepted,
   DuplicateDetected,
   BookingConfirmedByWebhook,

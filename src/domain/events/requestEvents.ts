@@ -75,3 +75,13 @@ export const CalcomBookingSearched = z.object({
     calcomStatus: z.string().optional(),
   }),
 });
+
+/**
+ * A booking with no Cal.com answer recorded for longer than the grace time (the process that should
+ * have posted died between BookingRequested and the POST, or during it) is taken up again: one resumer
+ * at a time per booking (this event is appended with the stream's version).
+ */
+export const BookingResumeStarted = z.object({
+  type: z.literal('BookingResumeStarted'),
+  data: z.object({ ...bookingFacts, attempt: z.number().int().min(1), trigger: z.enum(['resumer', 'retried_call']) }),
+});

@@ -224,6 +224,21 @@ export const buildOpenApiDocument = (): Json => {
           },
         },
       },
+      '/webhooks/retell': {
+        post: {
+          operationId: 'receiveRetellWebhook',
+          tags: ['Retell'],
+          summary: 'Retell call webhooks (call_started, call_ended, call_analyzed): recorded once per call; call_ended looks up every booking of the call still without proof',
+          security: [{ retellSignature: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['event', 'call'], properties: { event: { type: 'string' }, call: { type: 'object', required: ['call_id'], properties: { call_id: { type: 'string' } } } } } } } },
+          responses: {
+            '200': json({ type: 'object', properties: { status: { enum: ['recorded', 'duplicate', 'ignored'] }, event: { type: 'string' }, call_id: { type: 'string' }, looked_up: { type: 'array', items: { type: 'string' } } } }, 'Recorded (or a retry of one already recorded, or an event we do not record)'),
+            '400': error('Not a Retell call webhook (invalid_webhook)'),
+            '401': error('X-Retell-Signature rejected (invalid_signature)'),
+            '503': unavailable,
+          },
+        },
+      },
       '/healthz': {
         get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': json(ref('Health'), 'The process is up') } },
       },
