@@ -13,6 +13,7 @@ import { readinessChecks } from './http/readiness';
 import { checkEventType } from './checkEventType';
 import { createReconciler, type Reconciler } from './reconciler';
 import { createResumer, type Resumer } from './resumer';
+import { startTruthAuditor } from './truthAuditor';
 import { createSqlLeases } from './sql/sqlLeases';
 import { createSqlUsedSignatures } from './sql/sqlUsedSignatures';
 import { createLogger } from './telemetry/logger';
@@ -121,6 +122,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
 
   const reconciler = createReconciler({ deps, readModel: stores.readModel, leases, windowMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS, logger });
   const resumer = createResumer({ deps, readModel: stores.readModel, leases, intervalMs: config.RESUME_INTERVAL_MS, logger });
+  const auditor = startTruthAuditor({ deps, history: stores.history, leases, intervalMs: config.AUDIT_INTERVAL_MS, lookbackMs: config.AUDIT_LOOKBACK_MS, settleMs: config.RECONCILE_AFTER_MS, logger });
   const app = createApp(ctx);
   // Slow clients cannot hold a socket: headers and the whole request must arrive in time (checked every second).
   const server = createServer(
@@ -178,6 +180,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
         clearInterval(forgetSignatures);
         await reconciler.stop();
         await resumer.stop();
+        await auditor.stop();
         await lagMonitor.stop();
         await Promise.all(projections.map((p) => p.stop()));
         for (const definition of projectionDefinitions) {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { DataDirectoryInUse } from '../sql/dataDirectoryLock';
+import { auditCommand } from './auditCommand';
 import { duplicatesCommand } from './duplicatesCommand';
 import { reconcileCommand } from './reconcileCommand';
 import { rebuildCommand, UsageError } from './rebuildCommand';
@@ -21,6 +22,7 @@ export const buildProgram = (): Command => {
   program.addCommand(timelineCommand());
   program.addCommand(duplicatesCommand());
   program.addCommand(retellFunctionsCommand());
+  program.addCommand(auditCommand());
   return program;
 };
 

@@ -46,6 +46,9 @@ const schema = z.object({
   /** A booking with no Cal.com answer recorded after this long is taken up again (longer than a POST can take). */
   RESUME_AFTER_MS: positiveMs(60_000),
   RESUME_INTERVAL_MS: positiveMs(15_000),
+  /** The truth audit runs this often over the last AUDIT_LOOKBACK_MS; a "pending" older than RECONCILE_AFTER_MS unsettled is a finding. */
+  AUDIT_INTERVAL_MS: positiveMs(300_000),
+  AUDIT_LOOKBACK_MS: positiveMs(24 * 3_600_000),
   /** Test only (NODE_ENV=test): kill the process with SIGKILL at this point, to prove recovery. */
   TEST_CRASH_POINT: z.enum(['after_booking_requested']).optional(),
   PROJECTION_LAG_LIMIT_MS: positiveMs(30_000),

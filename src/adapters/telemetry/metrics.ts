@@ -23,6 +23,12 @@ export const createMetrics = () => {
       help: 'Bookings still not proven by Cal.com when their Retell call ended (looked up at once; alert on increase)',
       ...metric,
     }),
+    truthAuditFindings: new Counter({
+      name: 'booking_ledger_truth_audit_findings_total',
+      help: 'Truth-audit findings (what a caller was told vs. what Cal.com holds), each counted once, by finding',
+      labelNames: ['finding'],
+      ...metric,
+    }),
     retellWebhooks: new Counter({ name: 'booking_ledger_retell_webhooks_total', help: 'Retell call webhooks by event and result', labelNames: ['event', 'result'], ...metric }),
     calcomThrottled: new Counter({
       name: 'booking_ledger_calcom_throttled_total',

@@ -10,4 +10,5 @@ export const createTelemetry = (logger: Logger, metrics: Metrics): Telemetry => 
   bookingUnconfirmed: () => metrics.bookingsUnconfirmed.inc(),
   calcomConfigurationError: (kind) => metrics.calcomConfigurationErrors.inc({ kind }),
   bookingUnprovenAtCallEnd: () => metrics.bookingsUnprovenAtCallEnd.inc(),
+  truthAuditFinding: (kind) => metrics.truthAuditFindings.inc({ finding: kind }),
 });

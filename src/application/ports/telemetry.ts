@@ -10,6 +10,8 @@ export interface Telemetry {
   calcomConfigurationError(kind: string): void;
   /** A call ended with a booking not yet proven by Cal.com (looked up at once). */
   bookingUnprovenAtCallEnd(): void;
+  /** A new truth-audit finding (counted once per finding). */
+  truthAuditFinding(kind: string): void;
 }
 
 export const silentTelemetry: Telemetry = {
@@ -20,4 +22,5 @@ export const silentTelemetry: Telemetry = {
   bookingUnconfirmed: () => undefined,
   calcomConfigurationError: () => undefined,
   bookingUnprovenAtCallEnd: () => undefined,
+  truthAuditFinding: () => undefined,
 };

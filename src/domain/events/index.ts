@@ -57,3 +57,4 @@ const schemaVersions: Record<string, number> = {
 export const currentSchemaVersion = (type: string): number => schemaVersions[type] ?? 1;
 export * from './deliveryEvents';
 export * from './callEvents';
+export * from './auditEvents';
