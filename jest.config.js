@@ -7,6 +7,8 @@ module.exports = {
   testTimeout: 60000,
   // Two files at a time: integration suites each work in a schema of their own on the shared PostgreSQL.
   maxWorkers: 2,
+  // One PGlite template dump per run: each in-memory test database loads it instead of running initdb.
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/jestSetup.ts'],
   // Transpile only; `npm test` type-checks the whole project once first (tsc --noEmit).
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openPgDatabase } from '../../src/adapters/sql/pgDatabase';
 import { openPgliteDatabase } from '../../src/adapters/sql/pgliteDatabase';
+import { pgliteTemplate } from './pgliteTemplate';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 
 export const postgresUrl = process.env.DATABASE_URL;
@@ -18,7 +19,8 @@ export const openIsolatedPostgres = async (url = postgresUrl!): Promise<SqlDatab
   };
 };
 
-export const openMemoryPglite = (): Promise<SqlDatabase> => openPgliteDatabase(undefined);
+/** An in-memory PGlite, started from the run's template dump when there is one (see globalSetup). */
+export const openMemoryPglite = (): Promise<SqlDatabase> => openPgliteDatabase(undefined, { loadDataDir: pgliteTemplate() });
 
 /** The SQL databases every integration suite runs on: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export const sqlTargets: Array<[string, () => Promise<SqlDatabase>]> = [
