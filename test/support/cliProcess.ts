@@ -3,10 +3,10 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-/** `booking-ledger <args>` as a real process, from source (`node --import tsx`): exit code, stdout, stderr. */
+/** `booking-ledger <args>` as a real process (the built CLI, as `npx booking-ledger` runs it): exit code, stdout, stderr. */
 export const runCli = (args: string[], env: Record<string, string>) =>
   new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/timeline/support/cli.ts'), ...args], {
+    const child = spawn(process.execPath, [path.join(root, 'bin/booking-ledger.js'), ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

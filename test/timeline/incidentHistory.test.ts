@@ -102,7 +102,16 @@ describe.each(sqlTargets)('Replaying the incident from the stored history (%s)',
       const now = new Date('2025-10-07T00:00:00Z');
       const range = { kind: 'recorded_between' as const, from: new Date(replay.betweenCalls.getTime() - 60_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
       for (const subject of [{ kind: 'booking_uid' as const, uid: UID }, { kind: 'calls' as const, callIds: [call688.callId] }, range]) {
-        expect(await loadTimeline(scan, subject, { now })).toEqual(await loadTimeline(sql, subject, { now }));
+        const indexed = await loadTimeline(sql, subject, { now });
+        // The scan reads in global order, which on a shared PostgreSQL waits for any transaction open on the
+        // server (another test file's): wait until it has passed, then the two must be equal.
+        const deadline = Date.now() + 10_000;
+        let scanned = await loadTimeline(scan, subject, { now });
+        while (scanned.counts.matched < indexed.counts.matched && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          scanned = await loadTimeline(scan, subject, { now });
+        }
+        expect(scanned).toEqual(indexed);
       }
     });
   });
