@@ -9,6 +9,8 @@ module.exports = {
   maxWorkers: 2,
   // One PGlite template dump per run: each in-memory test database loads it instead of running initdb.
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  // The default reporter, and a list of what was skipped and why at the end.
+  reporters: ['default', '<rootDir>/test/support/skippedSuitesReporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/support/jestSetup.ts'],
   // Transpile only; `npm test` type-checks the whole project once first (tsc --noEmit).
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },

@@ -73,7 +73,7 @@ export const answerFor = (state: Booking, timeZone: string, alternatives: Altern
       // A timeout or a 5xx may still have created the booking: say "pending", never "booked", never "free".
       const failure = state.failure;
       const mayExist = failure?.reason === 'timeout' || failure?.reason === 'server_error';
-      if (mayExist) return { ...base, success: false, status: 'pending', message: say.pending(slot) };
+      if (mayExist) return { ...base, success: false, status: 'pending', message: say.outcomeUnknown(slot) };
       if (failure?.refusal === 'invalid_phone') {
         return { ...base, success: false, status: 'invalid_input', message: say.phoneRefused(), problems: ['phone was refused by the calendar: ask the caller for the number again'] };
       }

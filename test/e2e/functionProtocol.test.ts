@@ -54,7 +54,7 @@ describe('POST /retell/functions/:name protocol', () => {
     const { json } = await t.callFunction('book_appointment', { call_id: 'call_args_only', date: '2031-05-12', time: '14:30', name: 'Ada', email: 'ada@example.org', language: 'en' });
     expect(seen[0]).toMatchObject({ start: '2031-05-12T12:30:00.000Z', attendee: { email: 'ada@example.org' }, metadata: { call_id: 'call_args_only' } });
     expect(json).toMatchObject({ status: 'pending', appointment: { date: '2031-05-12', time: '14:30' } });
-    expect(json.message).toMatch(/not confirmed yet/);
+    expect(json.message).toBe('Your booking for Monday, 12 May 2031 at 14:30 was received but the calendar has not confirmed it yet. Ask me again in a moment and I will tell you where it stands.');
   });
 
   it('check_availability lists free times of a day and says whether a time is free', async () => {

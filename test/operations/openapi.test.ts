@@ -166,6 +166,19 @@ describe('the API description', () => {
       expect(Object.keys(json.functions.find((f: Json) => f.name === 'cancel_appointment').parameters.properties)).toEqual(['booking_id', 'datum', 'uhrzeit', 'grund', 'sprache']);
     });
 
+    it('gives absolute URLs ready to paste: from how the request came in (proxy headers too), or PUBLIC_BASE_URL', async () => {
+      const direct = (await t.get('/retell/functions', { token: null })).json;
+      expect(direct.functions[1].url).toBe(`${t.url}/retell/functions/book_appointment`);
+      const proxied = await fetch(`${t.url}/retell/functions`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'booking.example.org' } });
+      expect(((await proxied.json()) as { functions: Json[] }).functions[1]!.url).toBe('https://booking.example.org/retell/functions/book_appointment');
+      const configured = await startTestService(openMemoryPglite, { env: { PUBLIC_BASE_URL: 'https://agent.praxis.example' } });
+      try {
+        expect((await configured.get('/retell/functions', { token: null })).json.functions[0].url).toBe('https://agent.praxis.example/retell/functions/check_availability');
+      } finally {
+        await configured.stop();
+      }
+    });
+
     it('has English names and args-only mode on request, and rejects an unknown language', async () => {
       const english = (await t.get('/retell/functions?language=en&args_only=true', { token: null })).json;
       const book = english.functions.find((f: Json) => f.name === 'book_appointment');

@@ -123,6 +123,18 @@ describe.each(sqlTargets)('Replaying the incident from the stored history (%s)',
       expect(out).toContain(`-- Call ${call688.callId} · ${call688.name}`);
       expect(out).not.toContain(`-- Call ${call687.callId}`);
       expect(out).toContain(`belongs to booking ${booking687.slice(0, 8)} (call ${call687.callId})`);
+      // The summary never says "no uid claimed twice" above a DuplicateDetected whose owner is not shown.
+      expect(out).not.toContain('no Cal.com uid claimed');
+      expect(out).toContain(`1 DuplicateDetected for Cal.com uid(s) ${UID} owned by a call outside this selection (see timeline --booking-uid ${UID})`);
+    });
+
+    it('--as-of-basis happened filters on when things happened instead of what was recorded', async () => {
+      const happened = await loadTimeline(sql, { kind: 'booking_uid', uid: UID }, { asOf: new Date('2025-10-06T09:20:00Z'), asOfBasis: 'happened' });
+      expect(happened.asOfBasis).toBe('happened');
+      expect(happened.calls.find((c) => c.callId === call688.callId)?.entries).toEqual([]); // 688 happened at 09:39
+      expect(happened.bookings.map((b) => b.status)).toEqual(['confirmed']);
+      const recorded = await loadTimeline(sql, { kind: 'booking_uid', uid: UID }, { asOf: new Date('2025-10-06T09:20:00Z') });
+      expect(recorded.counts.shown).toBe(0); // nothing had been recorded by then (it was replayed today)
     });
 
     it('--from/--to covers what was recorded in the range', async () => {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { loadEnvFile } from '../config/envFile';
 import { DataDirectoryInUse } from '../sql/dataDirectoryLock';
 import { auditCommand } from './auditCommand';
 import { duplicatesCommand } from './duplicatesCommand';
@@ -23,11 +24,14 @@ export const buildProgram = (): Command => {
   program.addCommand(duplicatesCommand());
   program.addCommand(retellFunctionsCommand());
   program.addCommand(auditCommand());
+  // Every command reports a usage mistake as a CommanderError (exit 2), never by exiting itself.
+  for (const command of program.commands) command.exitOverride();
   return program;
 };
 
 export const main = async (argv: string[]): Promise<void> => {
   try {
+    loadEnvFile();
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof ConfigError) {

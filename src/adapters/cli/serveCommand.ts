@@ -1,6 +1,8 @@
-import { loadConfig } from '../config/config';
+import { ConfigError, loadConfig } from '../config/config';
+import { describeStartupError } from './startupError';
 import { startService } from '../service';
 import { createLogger } from '../telemetry/logger';
+import { envFileRead } from '../config/envFile';
 
 const SHUTDOWN_DEADLINE_MS = 40_000;
 
@@ -8,7 +10,12 @@ const SHUTDOWN_DEADLINE_MS = 40_000;
 export const serve = async (): Promise<void> => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const service = await startService({ config, logger });
+  const envFile = envFileRead();
+  logger.info({ envFile: envFile ?? null }, envFile ? `Settings read from ${envFile} (variables set in the environment win over it)` : 'No .env file: settings from the environment only');
+  const service = await startService({ config, logger }).catch((error: unknown) => {
+    const line = describeStartupError(error, config);
+    throw line ? new ConfigError([line]) : error;
+  });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {

@@ -23,6 +23,7 @@ export interface TimelineCliOptions {
   from?: string;
   to?: string;
   asOf?: string;
+  asOfBasis?: string;
   format?: string;
   limit?: string;
 }
@@ -30,6 +31,7 @@ export interface TimelineCliOptions {
 export interface TimelineRequest {
   subject: TimelineSubject;
   asOf?: Date;
+  asOfBasis?: 'recorded' | 'happened';
   format: TimelineFormat;
   limit: number;
 }
@@ -51,6 +53,8 @@ export const parseTimelineOptions = (options: TimelineCliOptions): TimelineReque
   const limit = options.limit === undefined ? DEFAULT_EVENT_LIMIT : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${options.limit}"`);
   const asOf = options.asOf === undefined ? undefined : instantOption('--as-of', options.asOf);
+  const asOfBasis = options.asOfBasis ?? 'recorded';
+  if (asOfBasis !== 'recorded' && asOfBasis !== 'happened') throw new UsageError(`--as-of-basis must be recorded or happened, not "${options.asOfBasis}"`);
 
   let subject: TimelineSubject;
   if (calls.length > 0) subject = { kind: 'calls', callIds: [...new Set(calls)] };
@@ -64,7 +68,7 @@ export const parseTimelineOptions = (options: TimelineCliOptions): TimelineReque
     if (from > to) throw new UsageError('--from must not be after --to');
     subject = { kind: 'recorded_between', from: from.toISOString(), to: to.toISOString() };
   }
-  return { subject, asOf, format, limit };
+  return { subject, asOf, asOfBasis, format, limit };
 };
 
 /** Prints the timeline; returns the exit code: 0 events found, 3 none match the selection. */
@@ -74,7 +78,7 @@ export const runTimeline = async (
   io: { out(text: string): void; err(text: string): void },
   parked?: ParkedEventLookup,
 ): Promise<number> => {
-  const timeline = await loadTimeline(history, request.subject, { asOf: request.asOf, limit: request.limit, parked });
+  const timeline = await loadTimeline(history, request.subject, { asOf: request.asOf, asOfBasis: request.asOfBasis, limit: request.limit, parked });
   if (timeline.counts.matched === 0) {
     io.err(`No events match ${request.subject.kind === 'booking_uid' ? `Cal.com uid ${request.subject.uid}` : request.subject.kind === 'calls' ? `call ${request.subject.callIds.join(', ')}` : 'that time range'}.\n`);
     if (request.format === 'json') io.out(renderers.json(timeline));
@@ -95,6 +99,7 @@ export const runRemoteTimeline = async (remote: RemoteOptions & { url: string },
     query.set('to', subject.to);
   }
   if (request.asOf) query.set('as_of', request.asOf.toISOString());
+  if (request.asOfBasis === 'happened') query.set('as_of_basis', 'happened');
   try {
     const timeline = await askService<Timeline>(remote, `incidents/timeline?${query}`);
     io.out(renderers[request.format](timeline));
@@ -115,8 +120,10 @@ Selection (exactly one):
   --from ISO --to ISO     every event recorded in that range (by recorded time)
 
 Times: "happened" is when it happened (metadata.occurredAt), "recorded" when the ledger stored it.
---as-of shows only what was recorded up to that moment and each booking's state rebuilt from those
-events alone (with the domain's evolve); calls with nothing recorded yet are listed as such.
+--as-of filters on RECORDED time: it shows only what the ledger had recorded up to that moment (what the
+system knew then) and each booking's state rebuilt from those events alone (with the domain's evolve);
+calls with nothing recorded yet are listed as such. --as-of-basis happened filters on when things
+happened instead (occurredAt, e.g. Cal.com's webhook time), including what was recorded only later.
 Names are shown; email addresses and phone numbers are masked.
 
 Exit codes:
@@ -144,7 +151,8 @@ export const timelineCommand = () =>
     .option('--booking-uid <uid>', 'Cal.com booking uid')
     .option('--from <iso>', 'start of a recorded-time range (inclusive)')
     .option('--to <iso>', 'end of a recorded-time range (inclusive)')
-    .option('--as-of <iso>', 'what the system knew at that moment (events recorded up to then)')
+    .option('--as-of <iso>', 'what the system knew at that moment (events RECORDED up to then)')
+    .addOption(new Option('--as-of-basis <basis>', 'what --as-of compares: recorded (default) or happened').choices(['recorded', 'happened']))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
     .option('--limit <n>', 'at most this many events per query', String(DEFAULT_EVENT_LIMIT))
     .addOption(remoteOptions()[0]!)

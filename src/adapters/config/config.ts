@@ -30,6 +30,8 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   CALCOM_NOTES_FIELD: z.string().regex(/^[\w-]{0,64}$/, 'must be a booking field slug such as notes, or empty').default('notes'),
   RETELL_API_KEY: optionalSecret,
+  /** The service's public base URL (https://booking.example.org): absolute URLs in GET /retell/functions. */
+  PUBLIC_BASE_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BOOKING_TIMEZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
   DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
@@ -64,7 +66,7 @@ const requiredInProduction = ['RETELL_API_KEY', 'CALCOM_WEBHOOK_SECRET', 'CALCOM
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }

@@ -17,6 +17,23 @@ export interface OpenedStores {
 }
 
 const ESDB_FALLBACK_READ_MODEL = 'pglite://./data/read-model';
+const PROBE_TIMEOUT_MS = 5000;
+
+/** EventStoreDB connects lazily: ask it once at start, so an unreachable server fails start-up like PostgreSQL does. */
+const probe = async (eventStore: EventStore): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`EventStoreDB did not answer within ${PROBE_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' })), PROBE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([eventStore.headPosition(), timeout]);
+  } catch (error) {
+    await eventStore.close().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 /** Opens the event store named by URL and the read-model database beside it. */
 export const openStores = async (eventStoreUrl: string, readModelUrl?: string): Promise<OpenedStores> => {
@@ -38,6 +55,7 @@ export const openStores = async (eventStoreUrl: string, readModelUrl?: string): 
     };
   }
   const eventStore = createEsdbEventStore(eventStoreUrl);
+  await probe(eventStore);
   const readModel = await openSqlDatabase(readModelUrl ?? ESDB_FALLBACK_READ_MODEL);
   return {
     eventStore,

@@ -8,6 +8,8 @@ export interface BuildTimelineOptions {
   subject: TimelineSubject;
   /** Show only what was recorded up to this instant; booking states are rebuilt from those events alone. */
   asOf?: Date;
+  /** What `asOf` compares: when the ledger recorded each event (default: what the system knew then), or when it happened. */
+  asOfBasis?: 'recorded' | 'happened';
   /** The history query hit its limit. */
   truncated?: boolean;
   now?: Date;
@@ -68,7 +70,9 @@ interface Described {
 export const buildTimeline = (events: readonly StoredEvent[], options: BuildTimelineOptions): Timeline => {
   const asOf = options.asOf;
   const all = [...new Map(events.map((e) => [e.id, e])).values()].sort(byRecordedTime);
-  const shown = asOf ? all.filter((e) => e.recordedAt.getTime() <= asOf.getTime()) : all;
+  const basis = options.asOfBasis ?? 'recorded';
+  const timeOf = (e: StoredEvent) => (basis === 'happened' ? Date.parse(occurredAtOf(e) ?? '') || e.recordedAt.getTime() : e.recordedAt.getTime());
+  const shown = asOf ? all.filter((e) => timeOf(e) <= asOf.getTime()) : all;
   const later = all.length - shown.length;
 
   // Calls of bookings from everything matched (so a lane keeps its name whatever the as-of).
@@ -122,7 +126,8 @@ export const buildTimeline = (events: readonly StoredEvent[], options: BuildTime
   }
 
   const calls = lanes(all, described, callOfBookingAll);
-  if (asOf && later > 0) {
+  if (asOf && later > 0 && basis === 'happened') notes.push(`${later} event(s) that happened after ${asOf.toISOString()} are not shown (as of when things happened, not what the system knew then).`);
+  if (asOf && later > 0 && basis === 'recorded') {
     const happenedEarlier = all.filter((e) => e.recordedAt.getTime() > asOf.getTime() && Date.parse(occurredAtOf(e) ?? '') <= asOf.getTime()).length;
     notes.push(`${later} event(s) recorded after ${asOf.toISOString()} are not shown.`);
     if (happenedEarlier > 0) notes.push(`${happenedEarlier} of them happened (occurredAt) before ${asOf.toISOString()} but were recorded later: the system did not know them yet.`);
@@ -132,6 +137,7 @@ export const buildTimeline = (events: readonly StoredEvent[], options: BuildTime
   return {
     subject: options.subject,
     asOf: asOf ? asOf.toISOString() : null,
+    asOfBasis: basis,
     generatedAt: (options.now ?? new Date()).toISOString(),
     calls,
     bookings: bookingStates(states, lastOf, callOfBookingAll),

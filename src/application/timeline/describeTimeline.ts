@@ -15,15 +15,25 @@ export const subjectTitle = (subject: TimelineSubject): string => {
 
 export const TIMES_LEGEND = 'Times are UTC. happened = when it happened (metadata.occurredAt); recorded = when the ledger recorded it (recordedAt).';
 
-export const asOfLine = (timeline: Timeline): string | undefined =>
-  timeline.asOf ? `As of ${timeline.asOf}: only events recorded up to then; booking states rebuilt from those events alone.` : undefined;
+export const asOfLine = (timeline: Timeline): string | undefined => {
+  if (!timeline.asOf) return undefined;
+  return timeline.asOfBasis === 'happened'
+    ? `As of ${timeline.asOf} by when things happened: only events that happened (occurredAt) up to then, whenever recorded; booking states rebuilt from those events alone.`
+    : `As of ${timeline.asOf}: only events recorded up to then (what the system knew); booking states rebuilt from those events alone.`;
+};
 
 export const summaryLine = (timeline: Timeline): string => {
   const calls = timeline.calls.filter((c) => c.callId !== null).length;
   const dup = timeline.duplicates.length;
-  return `${calls} call(s), ${timeline.counts.shown} event(s) shown${timeline.counts.recordedLater ? ` (${timeline.counts.recordedLater} recorded later)` : ''}, ${
-    dup === 0 ? 'no Cal.com uid' : `${dup} Cal.com uid(s)`
-  } claimed or returned for more than one booking.`;
+  const head = `${calls} call(s), ${timeline.counts.shown} event(s) shown${timeline.counts.recordedLater ? ` (${timeline.counts.recordedLater} recorded later)` : ''}`;
+  if (dup > 0) return `${head}, ${dup} Cal.com uid(s) claimed or returned for more than one booking.`;
+  // A duplicate whose owner's call is not in this selection: say so, never "no uid claimed twice" above it.
+  const unseen = timeline.bookings.filter((b) => b.duplicate !== null);
+  if (unseen.length > 0) {
+    const uids = [...new Set(unseen.map((b) => b.duplicate!.conflictingUid))];
+    return `${head}, ${unseen.length} DuplicateDetected for Cal.com uid(s) ${uids.join(', ')} owned by a call outside this selection (see timeline --booking-uid ${uids[0]}).`;
+  }
+  return `${head}, no Cal.com uid claimed or returned for more than one booking.`;
 };
 
 export const callTitle = (call: TimelineCall): string =>

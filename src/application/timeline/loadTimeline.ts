@@ -10,6 +10,7 @@ export const DEFAULT_EVENT_LIMIT = 10_000;
 
 export interface LoadTimelineOptions {
   asOf?: Date;
+  asOfBasis?: 'recorded' | 'happened';
   /** At most this many events per history query (default 10,000). */
   limit?: number;
   now?: Date;
@@ -44,7 +45,7 @@ const matchingEvents = async (history: EventHistory, subject: TimelineSubject, l
 /** The timeline of a call, a Cal.com uid or a time range, as the history holds it now (or as of a moment). */
 export const loadTimeline = async (history: EventHistory, subject: TimelineSubject, options: LoadTimelineOptions = {}): Promise<Timeline> => {
   const { events, truncated } = await matchingEvents(history, subject, options.limit ?? DEFAULT_EVENT_LIMIT);
-  const timeline = buildTimeline(events, { subject, asOf: options.asOf, truncated, now: options.now });
+  const timeline = buildTimeline(events, { subject, asOf: options.asOf, asOfBasis: options.asOfBasis, truncated, now: options.now });
   if (options.parked && events.length > 0) markParked(timeline, await options.parked(events.map((e) => e.id)));
   return timeline;
 };

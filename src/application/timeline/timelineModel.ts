@@ -104,6 +104,8 @@ export interface Timeline {
   subject: TimelineSubject;
   /** Only events recorded up to this instant are shown; null = everything. */
   asOf: string | null;
+  /** What asOf compared: recorded time (what the system knew then) or happened time. */
+  asOfBasis: 'recorded' | 'happened';
   generatedAt: string;
   /** Calls grouped (shared uid) then by first recorded event. */
   calls: TimelineCall[];

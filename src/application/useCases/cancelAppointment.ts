@@ -10,15 +10,21 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   const language = input.language ?? (state.status === 'none' ? deps.settings.defaultLanguage : state.language);
   const say = messages[language];
   if (state.status === 'none') return { success: false, status: 'not_found', message: say.notFound() };
-  if (state.status === 'cancelled') return answerFor(state, deps.settings.timeZone, [], language);
+  if (state.status === 'cancelled') return { ...answerFor(state, deps.settings.timeZone, [], language), success: true };
   if (!state.uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
 
   const result = await deps.calcom.cancelBooking(state.uid, input.reason ?? 'Cancelled by the caller through the voice agent');
+  if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {
+    deps.telemetry.calcomConfigurationError('unauthorized');
+    deps.telemetry.log('error', 'Cal.com refused the API key (CALCOM_API_KEY)', { alert: 'calcom_misconfigured', refusal: 'unauthorized', bookingId });
+    return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
+  }
   if (result.outcome !== 'cancelled') {
     deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus });
     return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: state.status, retryable: true };
   }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   const { state: after } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordAgentCancellation', data: { reason: input.reason, now: deps.now().toISOString() } }, causation);
-  return answerFor(after, deps.settings.timeZone, [], language);
+  // The cancellation the caller asked for happened: a success.
+  return { ...answerFor(after, deps.settings.timeZone, [], language), success: true };
 };

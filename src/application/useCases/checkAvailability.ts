@@ -15,12 +15,17 @@ export const checkAvailability = async (deps: UseCaseDeps, input: CheckAvailabil
   const say = messages[input.language ?? defaultLanguage];
   const day = localDayRange(input.localDate, timeZone);
   const result = await deps.calcom.getSlots({ eventTypeId, start: day.start, end: day.end, timeZone });
-  if (result.outcome !== 'ok') return { success: false, status: 'error', message: say.calendarUnreachable(), retryable: true };
+  if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {
+    deps.telemetry.calcomConfigurationError('unauthorized');
+    deps.telemetry.log('error', 'Cal.com refused the API key (CALCOM_API_KEY)', { alert: 'calcom_misconfigured', refusal: 'unauthorized' });
+    return { success: false, status: 'error', message: say.misconfigured(), retryable: false };
+  }
+  if (result.outcome !== 'ok') return { success: false, status: 'error', message: result.outcome === 'unreachable' && result.reason === 'rate_limited' ? say.busy() : say.calendarUnreachable(), retryable: true };
 
   const now = deps.now().getTime();
   const free = result.slots.filter((s) => Date.parse(s) > now).map((s) => localParts(s, timeZone));
   if (!input.slotStartUtc) {
-    return { success: true, status: free.length ? 'available' : 'slot_unavailable', message: say.dayOptions(input.localDate, free.slice(0, 8)), alternatives: free };
+    return { success: true, status: free.length ? 'available' : 'slot_unavailable', message: say.dayOptions(input.localDate, free), alternatives: free };
   }
   const wanted = localParts(input.slotStartUtc, timeZone);
   if (free.some((s) => s.start === wanted.start)) return { success: true, status: 'available', message: say.available(wanted), appointment: wanted };

@@ -121,7 +121,7 @@ export const retellFunctionListSchema = z.object({
       name: z.string(),
       description: z.string(),
       url_path: z.string().describe('POST here, relative to the service'),
-      url: z.string().optional().describe('Absolute URL (CLI with --base-url)'),
+      url: z.string().optional().describe('Absolute URL to paste into Retell: PUBLIC_BASE_URL, else the URL this request came in on (GET /retell/functions); the CLI adds it with --base-url'),
       parameters: z.record(z.string(), z.unknown()).describe('JSON Schema of the arguments, to paste into the Retell agent'),
     }),
   ),

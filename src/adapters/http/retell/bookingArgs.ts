@@ -117,9 +117,10 @@ export const parseBookingLookupArgs = (
   const fields = options.fields ?? functionSpecs.cancel_appointment.fields;
   const { values, problems, rejected, slot, language } = collectArgs(args, fields, [], options.timeZone);
   if (values.bookingId === undefined && !rejected.has('bookingId') && problems.length === 0) {
-    if (values.date === undefined && values.time === undefined) problems.push('booking_id or date and time are required');
-    else if (values.date === undefined) problems.push('date is missing (give booking_id, or date and time)');
-    else if (values.time === undefined) problems.push('time is missing (give booking_id, or date and time)');
+    // Ask for the day and time: a booking id is nothing a caller can say (booking_id from an earlier answer still works).
+    if (values.date === undefined && values.time === undefined) problems.push('date and time of the appointment are required (or booking_id from an earlier answer)');
+    else if (values.date === undefined) problems.push('date is missing (give date and time, or booking_id)');
+    else if (values.time === undefined) problems.push('time is missing (give date and time, or booking_id)');
   }
   if (problems.length > 0) return { ok: false, problems };
   return {

@@ -6,6 +6,7 @@ import { cancelAppointment } from '../../../application/useCases/cancelAppointme
 import { checkAvailability } from '../../../application/useCases/checkAvailability';
 import type { RequestContext, UseCaseDeps } from '../../../application/useCases/deps';
 import { getBookingStatus } from '../../../application/useCases/getBookingStatus';
+import { parseLanguage } from './argFields';
 import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs, type ArgsResult } from './bookingArgs';
 import type { FunctionRequest } from './functionRequest';
 import { functionSpecs, type RetellFunctionName } from './functionSpecs';
@@ -24,8 +25,14 @@ const withArgs =
   <T extends { language?: Language }>(parse: (args: Record<string, unknown>, deps: UseCaseDeps) => ArgsResult<T>, run: (deps: UseCaseDeps, ctx: RequestContext, value: T) => Promise<AgentAnswer>): Handler =>
   async (deps, ctx, args) => {
     const parsed = parse(args, deps);
-    return parsed.ok ? run(deps, ctx, parsed.value) : invalid(deps.settings.defaultLanguage, parsed.problems);
+    return parsed.ok ? run(deps, ctx, parsed.value) : invalid(languageOf(args) ?? deps.settings.defaultLanguage, parsed.problems);
   };
+
+/** The language the call asked for, even when its other arguments are unusable (an English call hears English). */
+const languageOf = (args: Record<string, unknown>): Language | undefined => {
+  const given = [args.language, args.sprache].find((v) => typeof v === 'string');
+  return typeof given === 'string' ? parseLanguage(given.trim()).language : undefined;
+};
 
 /** The Retell custom functions this service offers, by name (the same names as `functionSpecs`). */
 export const functionHandlers: Record<RetellFunctionName, Handler> = {

@@ -25,6 +25,7 @@ export const timelineQuery = z
     from: instant.optional().describe('start of a recorded-time range (with to)'),
     to: instant.optional().describe('end of a recorded-time range (with from)'),
     as_of: instant.optional(),
+    as_of_basis: z.enum(['recorded', 'happened']).optional().describe('what as_of compares: recorded time (default, what the system knew then) or happened time'),
   })
   .refine((q) => [q.call_id !== undefined, q.booking_uid !== undefined, q.from !== undefined || q.to !== undefined].filter(Boolean).length === 1, 'give call_id, booking_uid, or from and to (one of them)')
   .refine((q) => (q.from === undefined) === (q.to === undefined), 'from and to go together');
@@ -51,9 +52,9 @@ export const incidentRoutes = (ctx: HttpContext): Router => {
   router.get('/incidents/timeline', requireAdmin(ctx.config.ADMIN_TOKEN), async (req, res) => {
     const query = timelineQuery.safeParse(req.query);
     if (!query.success) return void sendError(res, 400, 'invalid_query', query.error.issues.map((i) => i.message).join('; '));
-    const { call_id, booking_uid, as_of } = query.data;
+    const { call_id, booking_uid, as_of, as_of_basis } = query.data;
     const subject = subjectOf(query.data);
-    const timeline = await loadTimeline(ctx.history, subject, { asOf: as_of, parked: (eventIds) => findParked(ctx.readModel, { eventIds }) });
+    const timeline = await loadTimeline(ctx.history, subject, { asOf: as_of, asOfBasis: as_of_basis, parked: (eventIds) => findParked(ctx.readModel, { eventIds }) });
 
     res.vary('Accept');
     const found = timeline.counts.matched > 0;

@@ -6,7 +6,7 @@ import type { HttpContext } from '../httpContext';
 import { retellFunctionDefinitions } from '../retell/functionSpecs';
 
 /** GET /openapi.json and GET /retell/functions: descriptions of this API, open like the probes. */
-export const openApiRoutes = (_ctx: HttpContext): Router => {
+export const openApiRoutes = (ctx: HttpContext): Router => {
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
@@ -16,7 +16,10 @@ export const openApiRoutes = (_ctx: HttpContext): Router => {
     if (!query.success) {
       return void sendError(res, 400, 'invalid_query', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     }
-    res.json({ functions: retellFunctionDefinitions({ language: query.data.language, argsOnly: query.data.args_only === 'true' }) });
+    // Ready to paste: absolute URLs from PUBLIC_BASE_URL, else from how this request reached us (proxies' X-Forwarded-*).
+    const forwardedHost = req.get('x-forwarded-host')?.split(',')[0]?.trim();
+    const baseUrl = ctx.config.PUBLIC_BASE_URL ?? `${req.protocol}://${forwardedHost || req.get('host')}`;
+    res.json({ functions: retellFunctionDefinitions({ language: query.data.language, argsOnly: query.data.args_only === 'true', baseUrl }) });
   });
   return router;
 };

@@ -247,10 +247,10 @@ describe('parseBookingLookupArgs', () => {
   });
 
   it.each([
-    [{}, 'booking_id or date and time are required'],
-    [{ booking_id: '  ' }, 'booking_id or date and time are required'],
-    [{ datum: '10.10.2025' }, 'time is missing (give booking_id, or date and time)'],
-    [{ uhrzeit: '08:00' }, 'date is missing (give booking_id, or date and time)'],
+    [{}, 'date and time of the appointment are required (or booking_id from an earlier answer)'],
+    [{ booking_id: '  ' }, 'date and time of the appointment are required (or booking_id from an earlier answer)'],
+    [{ datum: '10.10.2025' }, 'time is missing (give date and time, or booking_id)'],
+    [{ uhrzeit: '08:00' }, 'date is missing (give date and time, or booking_id)'],
     [{ booking_id: 'b1', datum: '10.10.25' }, "date '10.10.25' needs a 4-digit year (use YYYY-MM-DD or DD.MM.YYYY)"],
     [{ booking_id: { id: 1 } }, 'booking_id must be text, not object'],
   ])('rejects %p', (args, problem) => {
