@@ -10,12 +10,13 @@ export interface ChildService {
   exited: Promise<number | null>;
 }
 
+/** (A developer's own .env in the repository never leaks into these processes: ENV_FILE=/dev/null unless a cwd is given.) */
 /** Runs the built CLI (`bin/booking-ledger.js serve`, dist/ built by the test run's globalSetup) as a real process; resolves once it listens. */
 export const startChildService = (env: Record<string, string>, options: { cwd?: string; inheritDefaults?: boolean } = {}): Promise<ChildService> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/booking-ledger.js'), 'serve'], {
       cwd: options.cwd ?? root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', BOOKING_HORIZON_DAYS: '3650', CALCOM_RATE_LIMIT_PER_MINUTE: '1000000', CALCOM_RATE_LIMIT_BURST: '100000', CALCOM_SLOTS_CACHE_MS: '0', CALCOM_CHECK_EVENT_TYPE: 'false', ...env },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', BOOKING_HORIZON_DAYS: '3650', CALCOM_RATE_LIMIT_PER_MINUTE: '1000000', CALCOM_RATE_LIMIT_BURST: '100000', CALCOM_SLOTS_CACHE_MS: '0', CALCOM_CHECK_EVENT_TYPE: 'false', ...(options.cwd ? {} : { ENV_FILE: '/dev/null' }), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];

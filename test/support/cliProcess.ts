@@ -8,7 +8,7 @@ export const runCli = (args: string[], env: Record<string, string>, options: { c
   new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/booking-ledger.js'), ...args], {
       cwd: options.cwd ?? root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...(options.cwd ? {} : { ENV_FILE: '/dev/null' }), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
