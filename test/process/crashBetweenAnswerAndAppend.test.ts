@@ -177,8 +177,9 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     const retried = await post(second.url, '/retell/functions/book_appointment', { call: { call_id: 'call_crash_before_post' }, args: { date: '2031-09-01', time: '12:00', name: 'Crash Test' } });
     expect(retried.json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
     expect(calcom.creates()).toBe(before + 1); // posted exactly once
+    // (The reconciler may already have looked it up after these: its window is short here.)
     const history = (await events(second.url, retried.json.booking_id)).map((e) => e.type);
-    expect(history).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomResponded', 'CalcomBookingAccepted']);
+    expect(history.slice(0, 5)).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomResponded', 'CalcomBookingAccepted']);
     second.process.kill('SIGTERM');
     await second.exited;
   }, 60_000);
@@ -191,7 +192,8 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     // Right after the restart it is still waiting for proof (the resumer may have found it at Cal.com), or already unconfirmed.
     expect(['requested', 'awaiting_webhook', 'unconfirmed']).toContain((await ask()).json.booking_status);
     let answer = await ask();
-    for (let i = 0; i < 40 && answer.json.booking_status !== 'unconfirmed'; i += 1) {
+    // A reconciler lease held by the killed process runs out within seconds; then the next run marks it.
+    for (let i = 0; i < 100 && answer.json.booking_status !== 'unconfirmed'; i += 1) {
       await new Promise((r) => setTimeout(r, 250));
       answer = await ask();
     }
