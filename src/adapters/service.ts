@@ -20,7 +20,9 @@ import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
 import { startProjectionLagMonitor } from './telemetry/projectionLag';
 import { createTelemetry } from './telemetry/telemetry';
-import { calcomClientFor, useCaseDepsFor } from './useCaseDeps';
+import { composeDeps } from './useCaseDeps';
+import { createPracticeDirectory } from './http/practiceDirectory';
+import { DEFAULT_PRACTICE_ID } from '../application/practice';
 
 export interface ServiceOptions {
   config: Config;
@@ -60,19 +62,19 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const stores = options.stores ?? (await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL));
   for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
 
-  const calcom = options.calcom ?? (await calcomClientFor(config, stores.readModel, metrics));
-  await checkEventType(calcom, config, logger);
-  const deps = useCaseDepsFor(config, {
+  const adapters = {
     store: stores.eventStore,
-    calcom,
     telemetry,
     now: options.now,
     lookup: {
-      bookingsForCall: async (callId) =>
+      bookingsForCall: async (callId: string) =>
         (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
     },
     hooks: testCrashHooks(config),
-  });
+  };
+  const { depsOf, deps } = await composeDeps(config, adapters, stores.readModel, metrics, options.calcom);
+  for (const practice of config.practices) await checkEventType(depsOf.get(practice.id)!.calcom, config, practice, logger);
+  const practices = createPracticeDirectory(config.practices, depsOf, DEFAULT_PRACTICE_ID);
   const leases = await createSqlLeases(stores.readModel);
   const usedSignatures = await createSqlUsedSignatures(stores.readModel);
   const operations: ServiceOperations = {
@@ -87,7 +89,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
       return results;
     },
   };
-  const ctx: HttpContext = { config, deps, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures, operations };
+  const ctx: HttpContext = { config, deps, practices, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures, operations };
   const forgetSignatures = setInterval(() => {
     usedSignatures.forgetExpired(new Date()).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'Expired signatures not pruned'));
   }, 60_000);

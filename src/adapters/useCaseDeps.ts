@@ -1,7 +1,9 @@
 import type { CalcomClient } from '../application/ports/calcom';
 import type { EventStore } from '../application/ports/eventStore';
 import type { Telemetry } from '../application/ports/telemetry';
-import type { BookingLookup, UseCaseDeps, UseCaseHooks } from '../application/useCases/deps';
+import type { BookingLookup, BookingSettings, UseCaseDeps, UseCaseHooks } from '../application/useCases/deps';
+import { DEFAULT_PRACTICE_ID, type Practice } from '../application/practice';
+import type { RateLimiter } from '../application/ports/rateLimiter';
 import type { SqlDatabase } from '../application/ports/sql';
 import { cachedSlotsCalcomClient } from './calcom/cachedSlotsCalcomClient';
 import { createCalcomHttpClient } from './calcom/calcomHttpClient';
@@ -13,26 +15,13 @@ import type { Metrics } from './telemetry/metrics';
 const succeeded = new Set(['answered', 'found', 'ok', 'cancelled']);
 
 /**
- * The Cal.com client as configured: slots cached briefly, every call throttled by the API key's shared
- * token bucket (in `db`, the read-model database), latency and failures reported to the metrics.
+ * A practice's Cal.com client: slots cached briefly, every call throttled by its API key's shared token
+ * bucket (`limiter`, in the read-model database), latency and failures reported to the metrics.
  */
-export const calcomClientFor = async (config: Config, db: SqlDatabase, metrics?: Metrics): Promise<CalcomClient> => {
-  const http = calcomHttpClientFor(config, metrics);
-  const limiter = await createSqlRateLimiter(db, { perMinute: config.CALCOM_RATE_LIMIT_PER_MINUTE, burst: config.CALCOM_RATE_LIMIT_BURST });
-  const throttled = throttledCalcomClient(http, {
-    limiter,
-    apiKey: config.CALCOM_API_KEY,
-    keepForWrites: Math.min(3, Math.floor(config.CALCOM_RATE_LIMIT_BURST / 3)),
-    onThrottled: (operation) => metrics?.calcomThrottled.inc({ operation }),
-    onTokens: (remaining) => metrics?.calcomRateLimitTokens.set(remaining),
-  });
-  return cachedSlotsCalcomClient(throttled, config.CALCOM_SLOTS_CACHE_MS);
-};
-
-const calcomHttpClientFor = (config: Config, metrics?: Metrics): CalcomClient =>
-  createCalcomHttpClient({
-    baseUrl: config.CALCOM_API_URL,
-    apiKey: config.CALCOM_API_KEY,
+export const calcomClientFor = (config: Config, calcom: Practice['calcom'], limiter: RateLimiter, metrics?: Metrics): CalcomClient => {
+  const http = createCalcomHttpClient({
+    baseUrl: calcom.apiUrl,
+    apiKey: calcom.apiKey,
     timeoutMs: config.CALCOM_TIMEOUT_MS,
     breaker: { consecutiveFailures: config.CALCOM_BREAKER_FAILURES, halfOpenAfterMs: config.CALCOM_BREAKER_HALF_OPEN_MS },
     onCall: ({ operation, outcome, reason, latencyMs }) => {
@@ -40,27 +29,76 @@ const calcomHttpClientFor = (config: Config, metrics?: Metrics): CalcomClient =>
       if (!succeeded.has(outcome)) metrics?.calcomErrors.inc({ operation, reason: reason ?? outcome });
     },
   });
+  const throttled = throttledCalcomClient(http, {
+    limiter,
+    apiKey: calcom.apiKey,
+    keepForWrites: Math.min(3, Math.floor(config.CALCOM_RATE_LIMIT_BURST / 3)),
+    onThrottled: (operation) => metrics?.calcomThrottled.inc({ operation }),
+    onTokens: (remaining) => metrics?.calcomRateLimitTokens.set(remaining),
+  });
+  return cachedSlotsCalcomClient(throttled, config.CALCOM_SLOTS_CACHE_MS);
+};
 
-/** What every use case needs, from the configuration and the opened adapters. */
-export const useCaseDepsFor = (
-  config: Config,
-  adapters: { store: EventStore; calcom: CalcomClient; telemetry: Telemetry; lookup?: BookingLookup; now?: () => Date; hooks?: UseCaseHooks },
-): UseCaseDeps => ({
+/** The shared token buckets of all API keys (one table). */
+export const rateLimiterFor = (config: Config, db: SqlDatabase): Promise<RateLimiter> =>
+  createSqlRateLimiter(db, { perMinute: config.CALCOM_RATE_LIMIT_PER_MINUTE, burst: config.CALCOM_RATE_LIMIT_BURST });
+
+/** A practice as the use cases see it; without one (nothing configured yet) an empty one that books nothing. */
+export const settingsFor = (config: Config, practice: Practice | undefined): BookingSettings => ({
+  practiceId: practice?.id ?? DEFAULT_PRACTICE_ID,
+  services: practice?.services ?? [],
+  eventTypeId: practice?.services[0]?.eventTypeId ?? 0,
+  timeZone: practice?.timeZone ?? config.BOOKING_TIMEZONE,
+  placeholderEmailDomain: practice?.placeholderEmailDomain ?? config.PLACEHOLDER_EMAIL_DOMAIN,
+  confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
+  defaultLanguage: practice?.language ?? config.DEFAULT_LANGUAGE,
+  phoneRegion: practice?.phoneRegion ?? config.DEFAULT_PHONE_REGION,
+  horizonDays: config.BOOKING_HORIZON_DAYS,
+  notesField: config.CALCOM_NOTES_FIELD,
+  resumeAfterMs: config.RESUME_AFTER_MS,
+});
+
+type Adapters = { store: EventStore; calcom: CalcomClient; telemetry: Telemetry; lookup?: BookingLookup; now?: () => Date; hooks?: UseCaseHooks };
+
+/** What every use case needs, for one practice (the default or first one, when none is given). */
+export const useCaseDepsFor = (config: Config, adapters: Adapters, practice: Practice | undefined = config.practices[0]): UseCaseDeps => ({
   hooks: adapters.hooks,
   store: adapters.store,
   calcom: adapters.calcom,
   telemetry: adapters.telemetry,
   lookup: adapters.lookup,
   now: adapters.now ?? (() => new Date()),
-  settings: {
-    eventTypeId: config.CALCOM_EVENT_TYPE_ID ?? 0,
-    timeZone: config.BOOKING_TIMEZONE,
-    placeholderEmailDomain: config.PLACEHOLDER_EMAIL_DOMAIN,
-    confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
-    defaultLanguage: config.DEFAULT_LANGUAGE,
-    phoneRegion: config.DEFAULT_PHONE_REGION,
-    horizonDays: config.BOOKING_HORIZON_DAYS,
-    notesField: config.CALCOM_NOTES_FIELD,
-    resumeAfterMs: config.RESUME_AFTER_MS,
-  },
+  settings: settingsFor(config, practice),
 });
+
+/**
+ * The use-case dependencies of every practice, each with its own Cal.com client and settings, all
+ * sharing the store and telemetry; each knows the others (`forPractice`) for work that spans bookings.
+ */
+export const practiceDepsFor = (config: Config, adapters: Omit<Adapters, 'calcom'>, calcomOf: (practice: Practice) => CalcomClient): Map<string, UseCaseDeps> => {
+  const all = new Map<string, UseCaseDeps>();
+  const forPractice = (id: string) => all.get(id);
+  for (const practice of config.practices) all.set(practice.id, { ...useCaseDepsFor(config, { ...adapters, calcom: calcomOf(practice) }, practice), forPractice });
+  return all;
+};
+
+/**
+ * Every practice's dependencies and the default one's (with nothing configured, an empty practice that
+ * books nothing): one Cal.com client per practice unless `calcom` is given (tests).
+ */
+export const composeDeps = async (
+  config: Config,
+  adapters: Omit<Adapters, 'calcom'>,
+  db: SqlDatabase,
+  metrics?: Metrics,
+  calcom?: CalcomClient,
+): Promise<{ depsOf: Map<string, UseCaseDeps>; deps: UseCaseDeps }> => {
+  const limiter = await rateLimiterFor(config, db);
+  const depsOf = practiceDepsFor(config, adapters, (practice) => calcom ?? calcomClientFor(config, practice.calcom, limiter, metrics));
+  const fallback = depsOf.get(DEFAULT_PRACTICE_ID) ?? (config.practices.length === 1 ? depsOf.get(config.practices[0]!.id) : undefined);
+  const deps = fallback ?? {
+    ...useCaseDepsFor(config, { ...adapters, calcom: calcom ?? calcomClientFor(config, { apiUrl: config.CALCOM_API_URL, apiKey: config.CALCOM_API_KEY }, limiter, metrics) }, undefined),
+    forPractice: (id: string) => depsOf.get(id),
+  };
+  return { depsOf, deps };
+};

@@ -69,6 +69,7 @@ export const messages = {
     phoneRefused: () => 'Der Kalender hat diese Telefonnummer nicht angenommen. Können Sie mir Ihre Nummer bitte noch einmal nennen?',
     misconfigured: () => 'Entschuldigung, wegen eines Einrichtungsfehlers kann ich gerade keine Termine im Kalender eintragen. Der Termin ist nicht gebucht.',
     busy: () => 'Der Kalender ist gerade ausgelastet. Der Termin ist nicht gebucht. Bitte versuchen Sie es in einer Minute noch einmal.',
+    whichService: (offered: string[]) => `Welche Leistung möchten Sie? Wir bieten an: ${list(offered, 'und')}.`,
   },
   en: {
     confirmed: (s: Slot) => `Your appointment on ${englishDate(s.date)} at ${s.time} is booked and confirmed.`,
@@ -100,5 +101,6 @@ export const messages = {
     phoneRefused: () => 'The calendar did not accept that phone number. Could you tell me your number again, please?',
     misconfigured: () => 'Sorry, because of a setup problem I cannot enter appointments in the calendar right now. Nothing was booked.',
     busy: () => 'The calendar is busy right now. Nothing was booked. Please try again in a minute.',
+    whichService: (offered: string[]) => `Which service would you like? We offer ${list(offered, 'and')}.`,
   },
 } satisfies Record<Language, Record<string, (...args: never[]) => string>>;

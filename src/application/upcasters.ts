@@ -8,6 +8,8 @@ export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown
 export const upcasters: Record<string, Upcaster> = {
   // v1 requests recorded no trusted caller number: they stay reachable from their own call only.
   'BookingRequested@1': (data) => data,
+  // v2 requests were all made for the one practice of the environment's settings.
+  'BookingRequested@2': (data) => ({ practiceId: 'default', ...data }),
   // v1 failures did not say what kind of refusal a 4xx was: 'other' (nothing else was ever inferred from it).
   'CalcomRequestFailed@1': (data) => (data.reason === 'rejected' ? { refusal: 'other', ...data } : data),
   // v1 lookups were all made by the reconciler.

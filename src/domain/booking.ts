@@ -21,6 +21,8 @@ export interface Booking {
   callId?: string;
   /** The caller's number from Retell (E.164), when the booking was made from a phone call. */
   callerNumber?: string;
+  /** The practice the booking is for. */
+  practiceId?: string;
   eventTypeId?: number;
   slotStart?: string;
   /** The service the caller asked for (in the words the agent used). */
@@ -71,8 +73,8 @@ const afterReschedule = (state: Booking, awaitingHost: boolean): BookingStatus =
 export const evolve = (state: Booking, event: BookingEvent): Booking => {
   switch (event.type) {
     case 'BookingRequested': {
-      const { bookingId, callId, callerNumber, eventTypeId, slotStart, service, attendee, language, occurredAt } = event.data;
-      return { ...state, status: 'requested', bookingId, callId, callerNumber, eventTypeId, slotStart, service, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
+      const { bookingId, callId, callerNumber, practiceId, eventTypeId, slotStart, service, attendee, language, occurredAt } = event.data;
+      return { ...state, status: 'requested', bookingId, callId, callerNumber, practiceId, eventTypeId, slotStart, service, attendee, language, requestedAt: occurredAt, calcomAnswered: false, failure: undefined };
     }
     case 'CalcomResponded':
       return { ...state, calcomAnswered: true };

@@ -14,6 +14,7 @@ export type BookingCommand =
         language: 'de' | 'en';
         attendee: Attendee;
         callerNumber?: string;
+        practiceId: string;
         now: string;
       };
     }

@@ -19,6 +19,8 @@ export interface AppointmentRow {
   duplicate_reasons: string[] | null;
   failure_reason: string | null;
   host_acceptance_delivery_id: string | null;
+  practice_id: string | null;
+  caller_number: string | null;
   calcom_lookup_outcome: string | null;
   calcom_status: string | null;
   calcom_metadata_call_id_matches: boolean | null;
@@ -38,6 +40,8 @@ export const stateOf = (row: AppointmentRow | undefined, bookingId: string): Boo
     status: row.status,
     bookingId: row.booking_id,
     callId: row.call_id ?? undefined,
+    practiceId: row.practice_id ?? undefined,
+    callerNumber: row.caller_number ?? undefined,
     eventTypeId: num(row.event_type_id),
     slotStart: iso(row.slot_start),
     requestedAt: iso(row.requested_at),
@@ -87,6 +91,8 @@ export const rowFor = (bookingId: string, state: Booking, service: string | null
   duplicate_reasons: state.duplicate?.reasons ?? [],
   failure_reason: state.failure?.reason ?? null,
   host_acceptance_delivery_id: state.hostAcceptance?.deliveryId ?? null,
+  practice_id: state.practiceId ?? null,
+  caller_number: state.callerNumber ?? null,
   calcom_lookup_outcome: state.lastLookup?.outcome ?? null,
   calcom_status: state.lastLookup?.calcomStatus ?? null,
   calcom_metadata_call_id_matches: state.lastLookup?.metadataCallIdMatches ?? null,
@@ -98,7 +104,7 @@ export const rowFor = (bookingId: string, state: Booking, service: string | null
 export type AppointmentWrite = ReturnType<typeof rowFor>;
 
 const columns = `booking_id, call_id, status, calcom_uid, calcom_booking_id, event_type_id, slot_start, service, requested_at,
-  confirmed_at, duplicate_of_uid, duplicate_owner_booking_id, duplicate_reasons, failure_reason, host_acceptance_delivery_id,
+  confirmed_at, duplicate_of_uid, duplicate_owner_booking_id, duplicate_reasons, failure_reason, host_acceptance_delivery_id, practice_id, caller_number,
   calcom_lookup_outcome, calcom_status, calcom_metadata_call_id_matches, calcom_looked_up_at, updated_at,
   last_event_position, last_event_type`;
 
@@ -109,7 +115,7 @@ SELECT ${columns}
   FROM json_to_recordset($1::json) AS r(booking_id text, call_id text, status text, calcom_uid text, calcom_booking_id bigint,
        event_type_id bigint, slot_start timestamptz, service text, requested_at timestamptz, confirmed_at timestamptz,
        duplicate_of_uid text, duplicate_owner_booking_id text, duplicate_reasons text[], failure_reason text,
-       host_acceptance_delivery_id text, calcom_lookup_outcome text, calcom_status text, calcom_metadata_call_id_matches boolean,
+       host_acceptance_delivery_id text, practice_id text, caller_number text, calcom_lookup_outcome text, calcom_status text, calcom_metadata_call_id_matches boolean,
        calcom_looked_up_at timestamptz, updated_at timestamptz, last_event_position text, last_event_type text)
 ON CONFLICT (booking_id) DO UPDATE SET
   call_id = excluded.call_id, status = excluded.status, calcom_uid = excluded.calcom_uid,
@@ -118,6 +124,7 @@ ON CONFLICT (booking_id) DO UPDATE SET
   confirmed_at = excluded.confirmed_at, duplicate_of_uid = excluded.duplicate_of_uid,
   duplicate_owner_booking_id = excluded.duplicate_owner_booking_id, duplicate_reasons = excluded.duplicate_reasons,
   failure_reason = excluded.failure_reason, host_acceptance_delivery_id = excluded.host_acceptance_delivery_id,
+  practice_id = excluded.practice_id, caller_number = excluded.caller_number,
   calcom_lookup_outcome = excluded.calcom_lookup_outcome, calcom_status = excluded.calcom_status,
   calcom_metadata_call_id_matches = excluded.calcom_metadata_call_id_matches, calcom_looked_up_at = excluded.calcom_looked_up_at,
   updated_at = excluded.updated_at,

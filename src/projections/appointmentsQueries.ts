@@ -4,6 +4,8 @@ import type { SqlExecutor } from '../application/ports/sql';
 export interface Appointment {
   bookingId: string;
   callId: string | null;
+  /** The practice the booking is for. */
+  practiceId: string | null;
   status: string;
   calcomUid: string | null;
   calcomBookingId: number | null;
@@ -48,6 +50,7 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(
 const toAppointment = (row: Row): Appointment => ({
   bookingId: String(row.booking_id),
   callId: strOrNull(row.call_id),
+  practiceId: strOrNull(row.practice_id),
   status: String(row.status),
   calcomUid: strOrNull(row.calcom_uid),
   calcomBookingId: numOrNull(row.calcom_booking_id),
@@ -77,6 +80,7 @@ const toAppointment = (row: Row): Appointment => ({
 
 export interface AppointmentFilter {
   callId?: string;
+  practiceId?: string;
   /** Matches the uid verified as the booking's own OR the uid it was found a duplicate of. */
   bookingUid?: string;
   /** Default 500. */
@@ -90,6 +94,10 @@ export const findAppointments = async (db: SqlExecutor, filter: AppointmentFilte
   if (filter.callId !== undefined) {
     params.push(filter.callId);
     where.push(`call_id = $${params.length}`);
+  }
+  if (filter.practiceId !== undefined) {
+    params.push(filter.practiceId);
+    where.push(`practice_id = $${params.length}`);
   }
   if (filter.bookingUid !== undefined) {
     params.push(filter.bookingUid);
@@ -117,4 +125,19 @@ export const listDuplicates = async (db: SqlExecutor): Promise<DuplicateUid[]> =
     firstTouchedAt: isoOrNull(row.first_touched_at)!,
     lastTouchedAt: isoOrNull(row.last_touched_at)!,
   }));
+};
+
+/** A caller's upcoming bookings at a practice (by the trusted caller number), soonest first. */
+export const findUpcomingForCaller = async (
+  db: SqlExecutor,
+  query: { practiceId: string; callerNumber: string; after: Date; limit?: number },
+): Promise<Array<{ bookingId: string; slotStart: string; status: string; service: string | null }>> => {
+  const { rows } = await db.query<Row>(
+    `SELECT booking_id, slot_start, status, service FROM bl_appointments
+     WHERE practice_id = $1 AND caller_number = $2 AND slot_start > $3
+       AND status IN ('confirmed', 'awaiting_webhook', 'awaiting_host', 'requested', 'unconfirmed')
+     ORDER BY slot_start LIMIT $4`,
+    [query.practiceId, query.callerNumber, query.after.toISOString(), query.limit ?? 10],
+  );
+  return rows.map((r) => ({ bookingId: String(r.booking_id), slotStart: isoOrNull(r.slot_start)!, status: String(r.status), service: strOrNull(r.service) }));
 };

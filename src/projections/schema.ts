@@ -78,11 +78,15 @@ CREATE TABLE IF NOT EXISTS bl_appointments (
 ALTER TABLE bl_appointments DROP CONSTRAINT IF EXISTS bl_appointments_status_check;
 ALTER TABLE bl_appointments ADD CONSTRAINT bl_appointments_status_check CHECK (status IN (${sqlList(appointmentStatuses)}));
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS host_acceptance_delivery_id text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS practice_id text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS caller_number text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_lookup_outcome text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_status text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_metadata_call_id_matches boolean;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_looked_up_at timestamptz;
 CREATE INDEX IF NOT EXISTS bl_appointments_call_id ON bl_appointments (call_id);
+-- Callers who call back: their upcoming bookings by practice and trusted number.
+CREATE INDEX IF NOT EXISTS bl_appointments_caller ON bl_appointments (practice_id, caller_number, slot_start) WHERE caller_number IS NOT NULL;
 CREATE INDEX IF NOT EXISTS bl_appointments_calcom_uid ON bl_appointments (calcom_uid);
 CREATE INDEX IF NOT EXISTS bl_appointments_duplicate_of_uid ON bl_appointments (duplicate_of_uid) WHERE duplicate_of_uid IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS bl_appointments_one_confirmed_uid ON bl_appointments (calcom_uid) WHERE status = 'confirmed';

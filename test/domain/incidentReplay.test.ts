@@ -10,7 +10,7 @@ const stateOf = (history: BookingEvent[]): Booking => history.reduce(evolve, ini
 
 const request = (bookingId: string, call: typeof call687): BookingCommand => ({
   type: 'RequestBooking',
-  data: { bookingId, callId: call.callId, eventTypeId: EVENT_TYPE_ID, slotStart: SLOT_START, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: { name: call.name, email: SHARED_FALLBACK_EMAIL }, now: call.at },
+  data: { bookingId, callId: call.callId, eventTypeId: EVENT_TYPE_ID, slotStart: SLOT_START, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: { name: call.name, email: SHARED_FALLBACK_EMAIL }, practiceId: 'default', now: call.at },
 });
 const calcomAnswer = { httpStatus: 200, uid: UID, calcomBookingId: CALCOM_ID, status: 'accepted', start: SLOT_START, createdAt: CALCOM_CREATED_AT, metadata: calcomBooking687.metadata, attendees: [{ name: call687.name, email: SHARED_FALLBACK_EMAIL }], latencyMs: 380 };
 

@@ -13,6 +13,7 @@ const request = {
     service: 'Beratung',
     language: 'de' as const,
     attendee: { name: 'Hansi Sputer', email: 'hansi@example.org' },
+    practiceId: 'default',
     now: REQUESTED_AT,
   },
 };

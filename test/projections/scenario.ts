@@ -44,7 +44,7 @@ export const claimUid = async (store: EventStore, bookingId: string, callId: str
 
 const request = (bookingId: string, callId: string, name: string, now: string, slotStart = SLOT_START, email = SHARED_FALLBACK_EMAIL): BookingCommand => ({
   type: 'RequestBooking',
-  data: { bookingId, callId, eventTypeId: EVENT_TYPE_ID, slotStart, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: { name, email }, now },
+  data: { bookingId, callId, eventTypeId: EVENT_TYPE_ID, slotStart, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: { name, email }, practiceId: 'default', now },
 });
 
 /** The incident of 2025-10-06 (test/domain/incidentReplay.test.ts), through the event store. */

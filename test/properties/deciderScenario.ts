@@ -200,7 +200,7 @@ export const toCommand = (scenario: Scenario, { step, at }: Scenario['steps'][nu
     case 'request':
       return {
         type: 'RequestBooking',
-        data: { bookingId: BOOKING, callId: CALL, eventTypeId: 2563193, slotStart: SLOT, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: scenario.attendee, now },
+        data: { bookingId: BOOKING, callId: CALL, eventTypeId: 2563193, slotStart: SLOT, timeZone: 'Europe/Berlin', service: 'Beratung', language: 'de', attendee: scenario.attendee, practiceId: 'default', now },
       };
     case 'answer':
       return { type: 'RecordCalcomAnswer', data: { answer: toAnswer(step.answer, scenario.attendee, at), uidOwner: scenario.owners[step.answer.uid], now } };

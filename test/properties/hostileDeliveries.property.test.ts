@@ -13,6 +13,7 @@ import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalc
 import { bookingIdFor } from '../../src/domain';
 import { appointmentsProjectionDefinition as appointments, runProjectionToEnd } from '../../src/projections';
 import { openMemoryPglite } from '../support/databases';
+import { testSettings } from '../support/settings';
 
 /**
  * Authentic (signed) but hostile Cal.com deliveries, in any interleaving with bookings and cancellations,
@@ -100,7 +101,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
           store,
           calcom,
           telemetry: silentTelemetry,
-          settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 3650, notesField: 'notes', resumeAfterMs: 60_000 },
+          settings: testSettings({ eventTypeId: EVENT_TYPE, horizonDays: 3650 }),
           lookup: { bookingsForCall: async (callId) => ids.filter((_, i) => calls[i] === callId).map((bookingId, i) => ({ bookingId, slotStart: slotOf(i) })) },
           now: () => new Date(clock),
         };

@@ -12,6 +12,7 @@ import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalc
 import { bookingIdFor } from '../../src/domain';
 import { appointmentsProjectionDefinition as appointments, rebuildProjection, runProjectionToEnd } from '../../src/projections';
 import { openMemoryPglite } from '../support/databases';
+import { testSettings } from '../support/settings';
 
 /**
  * Several bookings (different call ids, same slot) whose Cal.com answers all carry the SAME uid —
@@ -146,7 +147,7 @@ describe('one Cal.com uid handed to several bookings, through the application an
       store,
       calcom,
       telemetry: silentTelemetry,
-      settings: { eventTypeId: EVENT_TYPE, timeZone: 'Europe/Berlin', placeholderEmailDomain: 'placeholder.invalid', confirmationWaitMs: 0, defaultLanguage: 'de', phoneRegion: 'DE', horizonDays: 365, notesField: 'notes', resumeAfterMs: 60_000 },
+      settings: testSettings({ eventTypeId: EVENT_TYPE, horizonDays: 365 }),
       lookup: { bookingsForCall: async (callId) => ids.filter((_, i) => calls[i] === callId).map((bookingId) => ({ bookingId, slotStart: SLOT })) },
       now: () => new Date(clock),
     };

@@ -17,6 +17,7 @@ export const requested = (overrides: Partial<Extract<BookingEvent, { type: 'Book
     service: 'Beratung',
     language: 'de',
     attendee: { name: 'Hansi Sputer', email: 'hansi@example.org' },
+    practiceId: 'default',
     ...overrides,
   },
 });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runProjectionToEnd, appointmentsProjectionDefinition } from '../../projections';
-import { calcomClientFor, useCaseDepsFor } from '../useCaseDeps';
+import { composeDeps } from '../useCaseDeps';
 import { createReconciler } from '../reconciler';
 import { createTelemetry } from '../telemetry/telemetry';
 import { createMetrics } from '../telemetry/metrics';
@@ -26,7 +26,7 @@ export const reconcileCommand = () =>
       await withStores(async ({ config, stores, logger }) => {
         await runProjectionToEnd({ ...appointmentsProjectionDefinition, eventStore: stores.eventStore, db: stores.readModel });
         const metrics = createMetrics();
-        const deps = useCaseDepsFor(config, { store: stores.eventStore, calcom: await calcomClientFor(config, stores.readModel, metrics), telemetry: createTelemetry(logger, metrics) });
+        const { deps } = await composeDeps(config, { store: stores.eventStore, telemetry: createTelemetry(logger, metrics) }, stores.readModel, metrics);
         print(await createReconciler({ deps, readModel: stores.readModel, windowMs: config.RECONCILE_AFTER_MS, logger }).runOnce());
       });
     });

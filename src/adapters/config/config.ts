@@ -1,6 +1,8 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { isPhoneRegion } from '../../application/phoneNumber';
+import { DEFAULT_PRACTICE_ID, type Practice } from '../../application/practice';
+import { loadPractices } from './practicesFile';
 
 const optionalSecret = z.string().min(1).optional();
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -14,6 +16,8 @@ const schema = z.object({
     .default('pglite://./data/ledger'),
   READ_MODEL_URL: z.string().regex(/^(pglite|postgres|postgresql):\/\/.+/, 'must start with pglite:// or postgres://').optional(),
   CALCOM_API_URL: z.url().default('https://api.cal.com/v2'),
+  /** Several practices in one deployment (YAML or JSON; see practices.example.yaml). */
+  PRACTICES_FILE: z.string().min(1).optional(),
   CALCOM_API_KEY: optionalSecret,
   CALCOM_EVENT_TYPE_ID: z.coerce.number().int().positive().optional(),
   CALCOM_TIMEOUT_MS: positiveMs(8000),
@@ -60,9 +64,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof schema>;
+/** The settings, and every practice they describe (the environment's as `default`, and PRACTICES_FILE's). */
+export type Config = z.infer<typeof schema> & { practices: Practice[] };
 
 const requiredInProduction = ['RETELL_API_KEY', 'CALCOM_WEBHOOK_SECRET', 'CALCOM_API_KEY', 'CALCOM_EVENT_TYPE_ID', 'ADMIN_TOKEN'] as const;
+/** With PRACTICES_FILE, the practices bring their own Cal.com settings. */
+const requiredInProductionWithPractices = ['RETELL_API_KEY', 'ADMIN_TOKEN'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -77,15 +84,24 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   const parsed = schema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   // Also when other settings are bad, so that one message names everything to fix.
-  if ((parsed.success ? parsed.data.NODE_ENV : cleaned.NODE_ENV) === 'production') {
-    for (const key of requiredInProduction) if (cleaned[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
+  const production = (parsed.success ? parsed.data.NODE_ENV : cleaned.NODE_ENV) === 'production';
+  if (production) {
+    for (const key of cleaned.PRACTICES_FILE ? requiredInProductionWithPractices : requiredInProduction) {
+      if (cleaned[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
+    }
+  }
+  const practices = parsed.success ? loadPractices({ ...parsed.data, practices: [] }, env) : { practices: [], problems: [] };
+  problems.push(...practices.problems);
+  if (production) {
+    // The environment's practice is covered by CALCOM_WEBHOOK_SECRET above.
+    for (const p of practices.practices) if (!p.calcom.webhookSecret && p.id !== DEFAULT_PRACTICE_ID) problems.push(`PRACTICES_FILE: practice ${p.id}: calcom.webhookSecret is required when NODE_ENV=production`);
   }
   if (cleaned.TEST_CRASH_POINT !== undefined && cleaned.NODE_ENV !== 'test') problems.push('TEST_CRASH_POINT: only allowed when NODE_ENV=test');
   if (parsed.success && parsed.data.RESUME_AFTER_MS <= 3 * parsed.data.CALCOM_TIMEOUT_MS) {
     problems.push(`RESUME_AFTER_MS: must be longer than a create can take (3 x CALCOM_TIMEOUT_MS = ${3 * parsed.data.CALCOM_TIMEOUT_MS} ms), or a live request would be resumed twice`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return parsed.data;
+  return { ...parsed.data, practices: practices.practices };
 };
 
 /** Settings a development instance runs without, and what it does instead (logged at start-up). */

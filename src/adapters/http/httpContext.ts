@@ -6,6 +6,7 @@ import type { ReconcileReport } from '../../application/useCases/reconcileBookin
 import type { UseCaseDeps } from '../../application/useCases/deps';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import type { Config } from '../config/config';
+import type { PracticeDirectory } from './practiceDirectory';
 import type { Metrics } from '../telemetry/metrics';
 
 export interface ReadinessCheck {
@@ -22,7 +23,10 @@ export interface ServiceOperations {
 /** Everything the HTTP adapter needs, built once by the composition root. */
 export interface HttpContext {
   config: Config;
+  /** The default practice's dependencies (single-practice set-ups; work that is not a practice's). */
   deps: UseCaseDeps;
+  /** Every practice, and which one a request is for. */
+  practices: PracticeDirectory;
   readModel: SqlDatabase;
   /** History queries for analysts (timeline). */
   history: EventHistory;

@@ -4,6 +4,7 @@ import { handleBookingCommand } from '../bookingRepository';
 import type { Language } from '../messages';
 import { waitForBooking } from '../waitForBooking';
 import type { RequestContext, UseCaseDeps } from './deps';
+import { chooseService } from './chooseService';
 import { findAlternatives } from './findAlternatives';
 import { resumeBooking } from './resumeBooking';
 import { submitToCalcom } from './submitToCalcom';
@@ -23,7 +24,14 @@ export interface BookAppointmentInput {
  * they never post again, they wait for and return the same truth.
  */
 export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookAppointmentInput): Promise<AgentAnswer> => {
-  const { eventTypeId, timeZone, placeholderEmailDomain, confirmationWaitMs, defaultLanguage } = deps.settings;
+  const { timeZone, placeholderEmailDomain, confirmationWaitMs, defaultLanguage, practiceId } = deps.settings;
+  const chosen = chooseService(deps, input.service, input.language ?? defaultLanguage);
+  if ('answer' in chosen) {
+    deps.telemetry.bookingAnswered('invalid_input');
+    return chosen.answer;
+  }
+  const eventTypeId = chosen.service.eventTypeId;
+  const service = input.service ?? chosen.service.names[input.language ?? defaultLanguage][0];
   const bookingId = bookingIdFor(ctx.callId, eventTypeId, input.slotStartUtc);
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   // No number given: Retell's trusted caller number (E.164) goes to Cal.com instead.
@@ -41,7 +49,8 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
         eventTypeId,
         slotStart: new Date(input.slotStartUtc).toISOString(),
         timeZone,
-        service: input.service,
+        service,
+        practiceId,
         language: input.language ?? defaultLanguage,
         attendee,
         ...(ctx.callerNumber && { callerNumber: ctx.callerNumber }),
@@ -60,9 +69,9 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
 
   const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs);
   const needsAlternatives = state.status === 'slot_unavailable' || state.status === 'duplicate';
-  const alternatives = needsAlternatives ? await findAlternatives(deps, state.slotStart ?? input.slotStartUtc) : [];
+  const alternatives = needsAlternatives ? await findAlternatives(deps, state.slotStart ?? input.slotStartUtc, eventTypeId) : [];
   const answer = answerFor(state, timeZone, alternatives, input.language ?? state.language);
   deps.telemetry.bookingAnswered(answer.status);
   deps.telemetry.log('info', 'book_appointment answered', { bookingId, callId: ctx.callId, status: answer.status, bookingStatus: state.status });
-  return { ...answer, appointment: answer.appointment && { ...answer.appointment, service: input.service } };
+  return { ...answer, appointment: answer.appointment && { ...answer.appointment, service } };
 };

@@ -1,18 +1,23 @@
 import type { AgentAnswer } from '../agentAnswer';
 import { localDayRange, localParts } from '../localTime';
 import { messages, type Language } from '../messages';
+import { chooseService } from './chooseService';
 import type { UseCaseDeps } from './deps';
 
 export interface CheckAvailabilityInput {
   localDate: string;
+  service?: string;
   slotStartUtc?: string;
   language?: Language;
 }
 
 /** Free slots of a day from Cal.com; with a time, whether that slot is free (and what is, if not). */
 export const checkAvailability = async (deps: UseCaseDeps, input: CheckAvailabilityInput): Promise<AgentAnswer> => {
-  const { eventTypeId, timeZone, defaultLanguage } = deps.settings;
+  const { timeZone, defaultLanguage } = deps.settings;
   const say = messages[input.language ?? defaultLanguage];
+  const chosen = chooseService(deps, input.service, input.language ?? defaultLanguage);
+  if ('answer' in chosen) return chosen.answer;
+  const { eventTypeId } = chosen.service;
   const day = localDayRange(input.localDate, timeZone);
   const result = await deps.calcom.getSlots({ eventTypeId, start: day.start, end: day.end, timeZone });
   if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {

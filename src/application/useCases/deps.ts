@@ -1,9 +1,15 @@
+import type { Service } from '../practice';
 import type { PhoneRegion } from '../phoneNumber';
 import type { CalcomClient } from '../ports/calcom';
 import type { EventStore } from '../ports/eventStore';
 import type { Telemetry } from '../ports/telemetry';
 
 export interface BookingSettings {
+  /** The practice these settings are of. */
+  practiceId: string;
+  /** The services it offers (each a Cal.com event type). */
+  services: Service[];
+  /** The first service's event type (the only one of a single-practice set-up). */
   eventTypeId: number;
   timeZone: string;
   /** Domain for per-call placeholder attendee addresses when the caller gives no email or phone. */
@@ -39,6 +45,8 @@ export interface UseCaseDeps {
   lookup?: BookingLookup;
   now: () => Date;
   hooks?: UseCaseHooks;
+  /** The dependencies of another practice (for work that spans bookings: webhooks, reconciler, resumer). */
+  forPractice?(practiceId: string): UseCaseDeps | undefined;
 }
 
 /**

@@ -3,8 +3,8 @@ import { localDayRange, localParts } from '../localTime';
 import type { UseCaseDeps } from './deps';
 
 /** Up to `count` free slots nearest to the wanted one, on its day or the next (empty when Cal.com can't say). */
-export const findAlternatives = async (deps: UseCaseDeps, slotStartUtc: string, count = 3): Promise<Alternatives> => {
-  const { timeZone, eventTypeId } = deps.settings;
+export const findAlternatives = async (deps: UseCaseDeps, slotStartUtc: string, eventTypeId = deps.settings.eventTypeId, count = 3): Promise<Alternatives> => {
+  const { timeZone } = deps.settings;
   const range = localDayRange(localParts(slotStartUtc, timeZone).date, timeZone, 1);
   const result = await deps.calcom.getSlots({ eventTypeId, start: range.start, end: range.end, timeZone });
   if (result.outcome !== 'ok') return [];

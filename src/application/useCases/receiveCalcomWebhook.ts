@@ -5,6 +5,8 @@ import { toNewEvent, type Causation } from '../eventEnvelope';
 import { isConcurrencyError } from '../ports/eventStore';
 import { toStorableText } from '../storableText';
 import type { UseCaseDeps } from './deps';
+import { loadBooking } from '../bookingRepository';
+import { DEFAULT_PRACTICE_ID } from '../practice';
 import { applyDelivery } from './applyDelivery';
 import { routeDelivery } from './routeDelivery';
 
@@ -39,7 +41,7 @@ const firstFact = (deliveryId: string, now: string, raw: string, read: ReadWebho
  * recognised), then route it to its booking and let the decider say what it means. Re-routing a
  * redelivery is harmless (the booking remembers applied deliveries) and finishes one a crash interrupted.
  */
-export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, contentType?: string): Promise<WebhookOutcome> => {
+export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, contentType?: string, from: { practiceId?: string } = {}): Promise<WebhookOutcome> => {
   const deliveryId = createHash('sha256').update(rawBody).digest('hex').slice(0, 40);
   const now = deps.now().toISOString();
   const causation: Causation = { correlationId: deliveryId, causationId: deliveryId };
@@ -71,7 +73,16 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
     deps.telemetry.webhookDelivery('orphan');
     return { result, deliveryId, applied: [], orphan: 'no_booking' };
   }
-  const { appended, state } = await applyDelivery(deps, route.bookingId, delivery, now, causation);
+  // A delivery signed by one practice's Cal.com never touches another practice's booking.
+  const { state: target } = await loadBooking(deps.store, route.bookingId);
+  const bookingPractice = target.practiceId ?? DEFAULT_PRACTICE_ID;
+  if (from.practiceId !== undefined && bookingPractice !== from.practiceId) {
+    if (!duplicate) await recordOrphan(deps, deliveryId, delivery, `the booking it names belongs to practice ${bookingPractice}, the delivery was signed by practice ${from.practiceId}`, causation);
+    deps.telemetry.webhookDelivery('orphan');
+    return { result, deliveryId, applied: [], orphan: 'other_practice' };
+  }
+  const practiceDeps = deps.forPractice?.(bookingPractice) ?? deps;
+  const { appended, state } = await applyDelivery(practiceDeps, route.bookingId, delivery, now, causation);
   if (!duplicate) {
     const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId: route.bookingId, via: route.via } };
     await deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(routed, causation, state.callId)]);

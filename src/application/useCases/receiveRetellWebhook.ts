@@ -3,6 +3,7 @@ import { handleBookingCommand, loadBooking } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
 import { toNewEvent } from '../eventEnvelope';
 import { isConcurrencyError } from '../ports/eventStore';
+import { DEFAULT_PRACTICE_ID } from '../practice';
 import { maskNumber, readRetellWebhook } from '../retellCallWebhook';
 import type { UseCaseDeps } from './deps';
 
@@ -59,7 +60,7 @@ const lookUpUnprovenBookings = async (deps: UseCaseDeps, callId: string, now: st
   for (const { bookingId } of bookings) {
     const { state } = await loadBooking(deps.store, bookingId);
     if (!['requested', 'awaiting_webhook', 'failed', 'awaiting_host'].includes(state.status)) continue;
-    const lookup = await lookUpCalcomBooking(deps.calcom, state.uid);
+    const lookup = await lookUpCalcomBooking((deps.forPractice?.(state.practiceId ?? DEFAULT_PRACTICE_ID) ?? deps).calcom, state.uid);
     await handleBookingCommand(deps.store, bookingId, { type: 'LookUpAtCallEnd', data: { lookup, now } }, causation);
     lookedUp.push(bookingId);
     deps.telemetry.bookingUnprovenAtCallEnd();

@@ -1,5 +1,6 @@
 import { handleBookingCommand, loadBooking } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
+import { DEFAULT_PRACTICE_ID } from '../practice';
 import type { UseCaseDeps } from './deps';
 
 export interface ReconcileReport {
@@ -15,7 +16,9 @@ export const reconcileBookings = async (deps: UseCaseDeps, candidates: string[],
   const markedUnconfirmed: string[] = [];
   for (const bookingId of candidates) {
     const { state } = await loadBooking(deps.store, bookingId);
-    const lookup = await lookUpCalcomBooking(deps.calcom, state.uid);
+    // Each booking is looked up in its own practice's Cal.com.
+    const calcom = (deps.forPractice?.(state.practiceId ?? DEFAULT_PRACTICE_ID) ?? deps).calcom;
+    const lookup = await lookUpCalcomBooking(calcom, state.uid);
     const now = deps.now().toISOString();
     const causation = { correlationId: `reconcile-${bookingId}`, causationId: `reconcile-${now}` };
     if (state.hostAcceptance) {

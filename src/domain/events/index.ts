@@ -44,11 +44,11 @@ export type CalcomUidClaimedEvent = z.infer<typeof CalcomUidClaimed>;
 
 /**
  * The current schema version of each event type (1 unless listed); an older stored version is upcast on
- * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber`, CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose`,
+ * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber` (v3: `practiceId`), CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose`,
  * BookingConfirmedByWebhook `via`, BookingRescheduled `awaitingHost`.
  */
 const schemaVersions: Record<string, number> = {
-  BookingRequested: 2,
+  BookingRequested: 3,
   CalcomRequestFailed: 2,
   CalcomBookingLookedUp: 2,
   BookingConfirmedByWebhook: 2,

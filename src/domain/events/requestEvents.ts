@@ -15,6 +15,8 @@ export const BookingRequested = z.object({
     attendee: attendeeSchema,
     /** v2: the caller's number as Retell reported it (E.164), the trusted identity for calls that come back. */
     callerNumber: z.string().optional(),
+    /** v3: the practice the booking is for (earlier bookings: the environment's practice, `default`). */
+    practiceId: z.string().min(1),
   }),
 });
 

@@ -39,6 +39,7 @@ sameType<Equals<z.infer<typeof webhookReceiptSchema>['status'], Exclude<WebhookO
 export const appointmentSchema = z.object({
   bookingId: z.string(),
   callId: z.string().nullable(),
+  practiceId: z.string().nullable().describe('The practice the booking is for'),
   status: z.string().describe('requested, awaiting_webhook, awaiting_host, confirmed, duplicate, slot_unavailable, failed, unconfirmed, cancelled, rejected'),
   calcomUid: z.string().nullable().describe("The Cal.com uid verified as this booking's own"),
   calcomBookingId: z.number().nullable(),

@@ -27,6 +27,7 @@ export interface BookArgs {
 
 export interface AvailabilityArgs {
   localDate: string;
+  service?: string;
   localTime?: string;
   dayStartUtc: string;
   /** Exclusive: the start of the next local day. */
@@ -91,7 +92,7 @@ export const parseBookArgs = (args: Record<string, unknown>, options: BookArgsOp
 
 /** date is required, time optional; past days are fine (the use case filters past slots), days beyond the horizon are not. */
 export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { timeZone: string; now?: Date; horizonDays?: number }): ArgsResult<AvailabilityArgs> => {
-  const { problems, slot, language } = collectArgs(args, functionSpecs.check_availability.fields, requiredFields('check_availability'), options.timeZone);
+  const { values, problems, slot, language } = collectArgs(args, functionSpecs.check_availability.fields, requiredFields('check_availability'), options.timeZone);
   const horizonDays = options.horizonDays ?? 365;
   if (slot.date && Date.parse(dayBoundsUtc(slot.date, options.timeZone).dayStartUtc) > (options.now ?? new Date()).getTime() + horizonDays * DAY_MS) {
     problems.push(`${slot.date.text} is more than ${horizonDays} days ahead`);
@@ -101,6 +102,7 @@ export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { 
     ok: true,
     value: {
       localDate: slot.date.text,
+      ...optional('service', values.service),
       ...optional('localTime', slot.time?.text),
       ...dayBoundsUtc(slot.date, options.timeZone),
       ...optional('slotStartUtc', slot.slotStartUtc),

@@ -53,7 +53,7 @@ export const functionSpecs: Record<RetellFunctionName, FunctionSpec> = {
       de: 'Prüft, ob an einem Tag (und optional zu einer Uhrzeit) ein Termin frei ist, und nennt freie Zeiten.',
       en: 'Checks whether a day (and optionally a time) is free, and lists free times.',
     },
-    fields: ['date', 'time', 'language'],
+    fields: ['date', 'time', 'service', 'language'],
     requires: [['date']],
     describe: { time: { de: 'optional: gewünschte Uhrzeit, z.B. 08:00', en: 'optional: the time asked for, e.g. 08:00' } },
   },

@@ -30,13 +30,13 @@ const readRequest = (raw: Buffer, res: Response): FunctionRequest | undefined =>
  */
 export const retellFunctionRoutes = (ctx: HttpContext): Router => {
   const router = Router();
-  router.post('/retell/functions/:name', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+  router.post(['/retell/functions/:name', '/p/:practice/retell/functions/:name'], express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
     const startedAt = performance.now();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const apiKey = ctx.config.RETELL_API_KEY;
     const check = apiKey ? verifyRetellSignature(raw, req.get('x-retell-signature'), apiKey) : undefined;
     if (check && !check.ok) return void sendError(res, 401, 'invalid_signature', `X-Retell-Signature rejected: ${check.reason}`);
-    const name = req.params.name ?? '';
+    const name = String((req.params as { name?: string }).name ?? '');
     if (!Object.hasOwn(functionHandlers, name)) {
       return void sendError(res, 404, 'unknown_function', `Unknown function "${name}"; this service offers ${Object.keys(functionHandlers).join(', ')}`);
     }
@@ -54,17 +54,24 @@ export const retellFunctionRoutes = (ctx: HttpContext): Router => {
         return void sendError(res, 401, 'signature_reused', `This X-Retell-Signature was already used for function "${usedFor}"; a signature is bound to the function it was first used for`);
       }
     }
-    if (!ctx.config.CALCOM_EVENT_TYPE_ID) {
+    const prefix = (req.params as { practice?: string }).practice;
+    const resolved = ctx.practices.resolve({ prefix, agentId: request.agentId });
+    if (!resolved) {
+      const why = prefix !== undefined ? `no practice "${prefix}"` : request.agentId ? `no practice lists agent "${request.agentId}" (agentIds in PRACTICES_FILE)` : 'no default practice';
+      return void sendError(res, 404, 'unknown_practice', `${why}; use /p/<practice>/retell/functions/${name}`);
+    }
+    const { deps } = resolved;
+    if (deps.settings.services.length === 0) {
       return void sendError(res, 503, 'not_configured', 'CALCOM_EVENT_TYPE_ID is not set on this service', { retryable: false });
     }
     const given = req.get('x-request-id');
     const requestId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-    const answer = await runFunction(name, ctx.deps, request, requestId);
+    const answer = await runFunction(name, deps, request, requestId);
     // What the caller hears is a fact: recorded before it is said (a failure to record never silences the answer).
-    const delivery = await recordCallerAnswer(ctx.deps, { callId: request.callId, requestId }, { fn: name, args: request.args, answer, latencyMs: performance.now() - startedAt }).catch(
+    const delivery = await recordCallerAnswer(deps, { callId: request.callId, requestId }, { fn: name, args: request.args, answer, latencyMs: performance.now() - startedAt }).catch(
       (error: unknown) => void ctx.logger.error({ fn: name, callId: request.callId, err: { message: (error as Error).message } }, 'What the caller was told could not be recorded'),
     );
-    ctx.logger.info({ fn: name, callId: request.callId, requestId, delivery, status: answer.status, bookingId: answer.booking_id }, 'Retell function answered');
+    ctx.logger.info({ fn: name, practice: resolved.practice.id, callId: request.callId, requestId, delivery, status: answer.status, bookingId: answer.booking_id }, 'Retell function answered');
     res.json(answer);
   });
   return router;
