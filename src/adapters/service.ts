@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { CalcomClient } from '../application/ports/calcom';
 import type { UseCaseHooks } from '../application/useCases/deps';
 import type { ParkedEvent } from '../application/ports/parkedEvents';
-import { findAppointments, projectionDefinitions, rebuildProjection, runProjectionToEnd, startProjection, type RunningProjection } from '../projections';
+import { findAppointments, findUpcomingForCaller, projectionDefinitions, rebuildProjection, runProjectionToEnd, startProjection, type RunningProjection } from '../projections';
 import { developmentGaps, type Config } from './config/config';
 import { openStores, type OpenedStores } from './eventStore/openEventStore';
 import { createApp } from './http/app';
@@ -65,10 +65,12 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const adapters = {
     store: stores.eventStore,
     telemetry,
+    telemetryFor: (practiceId: string) => createTelemetry(logger.child({ practice: practiceId }), metrics, practiceId),
     now: options.now,
     lookup: {
       bookingsForCall: async (callId: string) =>
         (await findAppointments(stores.readModel, { callId })).map(({ bookingId, slotStart }) => ({ bookingId, slotStart: slotStart ?? undefined })),
+      bookingsForCaller: (query: { practiceId: string; callerNumber: string; after: Date }) => findUpcomingForCaller(stores.readModel, query),
     },
     hooks: testCrashHooks(config),
   };

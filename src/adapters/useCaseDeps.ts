@@ -58,14 +58,23 @@ export const settingsFor = (config: Config, practice: Practice | undefined): Boo
   resumeAfterMs: config.RESUME_AFTER_MS,
 });
 
-type Adapters = { store: EventStore; calcom: CalcomClient; telemetry: Telemetry; lookup?: BookingLookup; now?: () => Date; hooks?: UseCaseHooks };
+type Adapters = {
+  store: EventStore;
+  calcom: CalcomClient;
+  telemetry: Telemetry;
+  /** A practice's own telemetry (its metrics labelled with its id); the shared one otherwise. */
+  telemetryFor?: (practiceId: string) => Telemetry;
+  lookup?: BookingLookup;
+  now?: () => Date;
+  hooks?: UseCaseHooks;
+};
 
 /** What every use case needs, for one practice (the default or first one, when none is given). */
 export const useCaseDepsFor = (config: Config, adapters: Adapters, practice: Practice | undefined = config.practices[0]): UseCaseDeps => ({
   hooks: adapters.hooks,
   store: adapters.store,
   calcom: adapters.calcom,
-  telemetry: adapters.telemetry,
+  telemetry: (practice && adapters.telemetryFor?.(practice.id)) ?? adapters.telemetry,
   lookup: adapters.lookup,
   now: adapters.now ?? (() => new Date()),
   settings: settingsFor(config, practice),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Booking, BookingStatus } from '../domain';
 import { localParts } from './localTime';
 import { messages, type Language } from './messages';
+import { movingAnswer } from './moveAnswer';
 
 const agentStatuses = [
   'confirmed',
@@ -13,6 +14,8 @@ const agentStatuses = [
   'available',
   'cancelled',
   'not_found',
+  /** A caller who calls back has several bookings matching what they said: the agent asks which one. */
+  'several_found',
 ] as const;
 
 const bookingStatuses = [
@@ -37,6 +40,10 @@ export const agentAnswerSchema = z
     booking_id: z.string().optional(),
     booking_status: z.enum(bookingStatuses).optional().describe("The booking's state in the ledger (e.g. awaiting_webhook, duplicate)"),
     appointment: slotSchema.extend({ service: z.string().optional() }).optional(),
+    matches: z
+      .array(slotSchema.extend({ service: z.string().optional() }))
+      .optional()
+      .describe("several_found: the caller's bookings that match, soonest first (ask which one; call again with its date and time)"),
     alternatives: z.array(slotSchema).optional().describe('Free times to offer instead (slot_unavailable, duplicate, available)'),
     reasons: z.array(z.string()).optional().describe('duplicate: why Cal.com\'s answer was not this booking'),
     problems: z.array(z.string()).optional().describe('invalid_input: what is wrong with the arguments, in English, for the agent\'s LLM'),
@@ -57,9 +64,12 @@ export const answerFor = (state: Booking, timeZone: string, alternatives: Altern
   const say = messages[language];
   const slot = localParts(state.slotStart ?? new Date(0).toISOString(), timeZone);
   const base = { booking_id: state.bookingId, booking_status: state.status, appointment: slot };
+  if (state.move) return movingAnswer(state, timeZone, language);
   switch (state.status) {
-    case 'confirmed':
-      return { ...base, success: true, status: 'confirmed', message: say.confirmed(slot) };
+    case 'confirmed': {
+      const moved = state.lastMove?.outcome === 'moved' && state.lastMove.toSlotStart === state.slotStart;
+      return { ...base, success: true, status: 'confirmed', message: moved ? say.moved(slot) : say.confirmed(slot) };
+    }
     case 'requested':
     case 'awaiting_webhook':
       return { ...base, success: true, status: 'pending', message: say.pending(slot) };

@@ -12,16 +12,20 @@ export const TIMES_READ_OUT = 8;
 
 /** Problems name the field first, in English (e.g. "date is missing"); the German answer names the field. */
 const GERMAN_FIELDS: Record<string, string> = {
-  date: 'das Datum', time: 'die Uhrzeit', name: 'Ihren Namen', service: 'die gewünschte Leistung', email: 'Ihre E-Mail-Adresse',
+  date: 'das Datum', time: 'die Uhrzeit', new_date: 'den neuen Tag', new_time: 'die neue Uhrzeit', name: 'Ihren Namen', service: 'die gewünschte Leistung', email: 'Ihre E-Mail-Adresse',
   phone: 'Ihre Telefonnummer', booking_id: 'Tag und Uhrzeit Ihres Termins', reason: 'den Grund', language: 'die Sprache',
 };
 const ENGLISH_FIELDS: Record<string, string> = {
-  date: 'the date', time: 'the time', name: 'your name', service: 'the service you would like', email: 'your email address',
+  date: 'the date', time: 'the time', new_date: 'the new day', new_time: 'the new time', name: 'your name', service: 'the service you would like', email: 'your email address',
   phone: 'your phone number', booking_id: 'the day and time of your appointment', reason: 'the reason', language: 'the language',
 };
 const germanDate = (date: string) => date.split('-').reverse().join('.');
 /** "Friday, 10 October 2025": a date an English voice can say. */
 const englishDate = (date: string) => DateTime.fromISO(date, { zone: 'utc' }).setLocale('en-GB').toFormat('cccc, d LLLL yyyy');
+/** "Montag, 13.10.2025": a day a caller can tell apart from another. */
+const germanDay = (date: string) => `${DateTime.fromISO(date, { zone: 'utc' }).setLocale('de').toFormat('cccc')}, ${germanDate(date)}`;
+/** How many of a caller's bookings a question reads out. */
+export const BOOKINGS_READ_OUT = 5;
 const list = (items: string[], and: string) =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
 const alternativesDe = (slots: Slot[]) =>
@@ -69,7 +73,21 @@ export const messages = {
     phoneRefused: () => 'Der Kalender hat diese Telefonnummer nicht angenommen. Können Sie mir Ihre Nummer bitte noch einmal nennen?',
     misconfigured: () => 'Entschuldigung, wegen eines Einrichtungsfehlers kann ich gerade keine Termine im Kalender eintragen. Der Termin ist nicht gebucht.',
     busy: () => 'Der Kalender ist gerade ausgelastet. Der Termin ist nicht gebucht. Bitte versuchen Sie es in einer Minute noch einmal.',
+    moved: (s: Slot) => `Ihr Termin ist auf den ${germanDate(s.date)} um ${s.time} Uhr verlegt und bestätigt.`,
+    movePending: (s: Slot) =>
+      `Die Verlegung auf den ${germanDate(s.date)} um ${s.time} Uhr ist beim Kalender eingegangen, aber noch nicht bestätigt. Fragen Sie gern gleich noch einmal nach.`,
+    moveUnknown: (s: Slot) =>
+      `Der Kalender hat nicht rechtzeitig geantwortet. Ob Ihr Termin auf den ${germanDate(s.date)} um ${s.time} Uhr verlegt wurde, kann ich noch nicht sagen; fragen Sie gern gleich noch einmal nach.`,
+    moveSlotUnavailable: (to: Slot, from: Slot, alt: Slot[]) =>
+      `Der ${germanDate(to.date)} um ${to.time} Uhr ist leider nicht frei; Ihr Termin am ${germanDate(from.date)} um ${from.time} Uhr bleibt bestehen.${alternativesDe(alt)}`,
+    moveTooLate: (from: Slot) =>
+      `So kurz vorher kann ich den Termin am ${germanDate(from.date)} um ${from.time} Uhr nicht mehr verlegen; er bleibt bestehen. Bitte wenden Sie sich direkt an die Praxis.`,
+    moveFailed: (from: Slot) =>
+      `Die Verlegung hat gerade nicht geklappt; Ihr Termin am ${germanDate(from.date)} um ${from.time} Uhr bleibt bestehen. Bitte versuchen Sie es gleich noch einmal.`,
+    notMovable: (s: Slot) => `Den Termin am ${germanDate(s.date)} um ${s.time} Uhr kann ich nicht verlegen: Der Kalender führt ihn nicht als bestätigten Termin.`,
     whichService: (offered: string[]) => `Welche Leistung möchten Sie? Wir bieten an: ${list(offered, 'und')}.`,
+    whichBooking: (found: Slot[]) =>
+      `Ich finde ${found.length} Termine für Sie: ${list(found.slice(0, BOOKINGS_READ_OUT).map((s) => `am ${germanDay(s.date)} um ${s.time} Uhr`), 'oder')}${found.length > BOOKINGS_READ_OUT ? ' und weitere' : ''}. Welchen meinen Sie?`,
   },
   en: {
     confirmed: (s: Slot) => `Your appointment on ${englishDate(s.date)} at ${s.time} is booked and confirmed.`,
@@ -101,6 +119,16 @@ export const messages = {
     phoneRefused: () => 'The calendar did not accept that phone number. Could you tell me your number again, please?',
     misconfigured: () => 'Sorry, because of a setup problem I cannot enter appointments in the calendar right now. Nothing was booked.',
     busy: () => 'The calendar is busy right now. Nothing was booked. Please try again in a minute.',
+    moved: (s: Slot) => `Your appointment is moved to ${englishDate(s.date)} at ${s.time} and confirmed.`,
+    movePending: (s: Slot) => `The move to ${englishDate(s.date)} at ${s.time} reached the calendar but is not confirmed yet. Ask me again in a moment.`,
+    moveUnknown: (s: Slot) => `The calendar did not answer in time. I cannot tell yet whether your appointment was moved to ${englishDate(s.date)} at ${s.time}; ask me again in a moment.`,
+    moveSlotUnavailable: (to: Slot, from: Slot, alt: Slot[]) =>
+      `${englishDate(to.date)} at ${to.time} is not available; your appointment on ${englishDate(from.date)} at ${from.time} still stands.${alternativesEn(alt)}`,
+    moveTooLate: (from: Slot) => `It is too close to the appointment on ${englishDate(from.date)} at ${from.time} to move it; it still stands. Please contact the practice directly.`,
+    moveFailed: (from: Slot) => `The move did not go through; your appointment on ${englishDate(from.date)} at ${from.time} still stands. Please try again in a moment.`,
+    notMovable: (s: Slot) => `I cannot move the appointment on ${englishDate(s.date)} at ${s.time}: the calendar does not hold it as a confirmed appointment.`,
     whichService: (offered: string[]) => `Which service would you like? We offer ${list(offered, 'and')}.`,
+    whichBooking: (found: Slot[]) =>
+      `I found ${found.length} appointments for you: ${list(found.slice(0, BOOKINGS_READ_OUT).map((s) => `${englishDate(s.date)} at ${s.time}`), 'or')}${found.length > BOOKINGS_READ_OUT ? ' and more' : ''}. Which one do you mean?`,
   },
 } satisfies Record<Language, Record<string, (...args: never[]) => string>>;

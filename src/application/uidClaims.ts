@@ -1,4 +1,4 @@
-import { calcomUidStreamId, type CalcomUidClaimedEvent } from '../domain';
+import { calcomUidStreamId, type CalcomUidClaimedEvent, type CalcomUidReleasedEvent } from '../domain';
 import { toNewEvent, type Causation } from './eventEnvelope';
 import { isConcurrencyError, type EventStore } from './ports/eventStore';
 
@@ -26,5 +26,27 @@ export const claimCalcomUid = async (
     const owner = await readUidOwner(store, claim.uid);
     if (!owner) throw error;
     return owner;
+  }
+};
+
+/**
+ * Cal.com replaced the uid by rescheduling: the booking lets go of it (once). The claim stays the
+ * booking's, so no other booking can take the uid, but the timeline shows where the booking went.
+ */
+export const releaseCalcomUid = async (
+  store: EventStore,
+  release: { uid: string; movedTo: string; bookingId: string; callId: string; now: string },
+  causation: Causation,
+): Promise<void> => {
+  const stored = await store.readStream(calcomUidStreamId(release.uid));
+  if (stored.length === 0 || stored.some((e) => e.type === 'CalcomUidReleased')) return;
+  const event: CalcomUidReleasedEvent = {
+    type: 'CalcomUidReleased',
+    data: { uid: release.uid, movedTo: release.movedTo, bookingId: release.bookingId, callId: release.callId, occurredAt: release.now },
+  };
+  try {
+    await store.appendToStream(calcomUidStreamId(release.uid), [toNewEvent(event, causation)], { expectedVersion: stored.length });
+  } catch (error) {
+    if (!isConcurrencyError(error)) throw error; // another delivery released it just now
   }
 };

@@ -32,6 +32,8 @@ export interface Booking {
   language: 'de' | 'en';
   /** The Cal.com uid verified as this booking's own (always one whose claim this booking holds). */
   uid?: string;
+  /** Uids this booking had before Cal.com moved it: nothing acts on the booking through them any more. */
+  formerUids?: string[];
   /** The uid Cal.com gave this booking with our metadata (a verified POST answer or a proven BOOKING_REQUESTED). */
   verifiedUid?: string;
   /** A metadata-less BOOKING_CREATED (host accepted) for `verifiedUid`, waiting for a lookup to back it up. */
@@ -44,10 +46,26 @@ export interface Booking {
   resume?: { startedAt: string; attempts: number };
   /** What Cal.com said the last time we looked the booking up. */
   lastLookup?: { outcome: string; calcomStatus?: string; metadataCallIdMatches?: boolean; at: string };
+  /** A move the caller asked for that is not settled yet (reschedule_appointment). */
+  move?: Move;
+  /** How the last settled move ended. */
+  lastMove?: { moveId?: string; fromSlotStart?: string; toSlotStart: string; outcome: 'moved' | 'failed' | 'unproven'; reason?: string };
   /** Cal.com's answer to our POST (or its failure) is recorded; it is recorded once. */
   calcomAnswered: boolean;
   /** Webhook deliveries already applied, so a redelivery changes nothing. */
   deliveries: string[];
+}
+
+export interface Move {
+  moveId: string;
+  byCallId: string;
+  fromUid: string;
+  fromSlotStart: string;
+  toSlotStart: string;
+  requestedAt: string;
+  /** requested: nothing answered yet; accepted: Cal.com moved it, the webhook is awaited; unknown: the answer was lost. */
+  stage: 'requested' | 'accepted' | 'unknown';
+  newUid?: string;
 }
 
 export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [], calcomAnswered: false });
@@ -66,7 +84,8 @@ const answered = (state: Booking, status: BookingStatus): BookingStatus => (from
 const afterReschedule = (state: Booking, awaitingHost: boolean): BookingStatus => {
   if (state.status === 'cancelled' || state.status === 'rejected') return state.status;
   if (awaitingHost) return 'awaiting_host';
-  if (state.confirmedAt !== undefined && (state.status === 'confirmed' || state.status === 'reschedule_requested')) return 'confirmed';
+  // A move whose proof was given up on (`unconfirmed`) is proven after all by a late webhook.
+  if (state.confirmedAt !== undefined && ['confirmed', 'reschedule_requested', 'unconfirmed'].includes(state.status)) return 'confirmed';
   return state.status === 'reschedule_requested' ? 'awaiting_webhook' : state.status;
 };
 
@@ -121,8 +140,36 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, status: 'cancelled', deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
     case 'BookingRejected':
       return { ...state, status: 'rejected', deliveries: seen(state, event.data.deliveryId) };
-    case 'BookingRescheduled':
-      return { ...state, status: afterReschedule(state, event.data.awaitingHost), uid: event.data.uid, verifiedUid: event.data.uid, hostAcceptance: undefined, slotStart: event.data.slotStart, deliveries: seen(state, event.data.deliveryId) };
+    case 'BookingRescheduled': {
+      const { awaitingHost, uid, slotStart, deliveryId } = event.data;
+      const lastMove = { moveId: state.move?.moveId, fromSlotStart: state.slotStart, toSlotStart: slotStart, outcome: 'moved' as const };
+      return {
+        ...state,
+        status: afterReschedule(state, awaitingHost),
+        uid,
+        verifiedUid: uid,
+        hostAcceptance: undefined,
+        slotStart,
+        formerUids: [...(state.formerUids ?? []), ...(state.uid && state.uid !== uid ? [state.uid] : [])],
+        // A new time the host must confirm is not proven until the host accepts it.
+        confirmedAt: awaitingHost ? undefined : state.confirmedAt,
+        move: undefined,
+        lastMove,
+        deliveries: seen(state, deliveryId),
+      };
+    }
+    case 'BookingMoveRequested': {
+      const { moveId, byCallId, fromUid, fromSlotStart, toSlotStart, occurredAt } = event.data;
+      return { ...state, move: { moveId, byCallId, fromUid, fromSlotStart, toSlotStart, requestedAt: occurredAt, stage: 'requested' } };
+    }
+    case 'CalcomMoveAccepted':
+      return state.move ? { ...state, move: { ...state.move, stage: 'accepted', newUid: event.data.uid } } : state;
+    case 'CalcomMoveOutcomeUnknown':
+      return state.move ? { ...state, move: { ...state.move, stage: 'unknown' } } : state;
+    case 'BookingMoveFailed': {
+      const toSlotStart = state.move?.toSlotStart ?? state.slotStart ?? event.data.occurredAt;
+      return { ...state, move: undefined, lastMove: { moveId: event.data.moveId, fromSlotStart: state.slotStart, toSlotStart, outcome: 'failed', reason: event.data.reason } };
+    }
     case 'RescheduleRequested':
       return { ...state, status: state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'reschedule_requested', deliveries: seen(state, event.data.deliveryId) };
     case 'CalcomBookingSearched':
@@ -134,8 +181,12 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       const metadataCallIdMatches = outcome === 'found' ? metadataCallId === state.callId : undefined;
       return { ...state, lastLookup: { outcome, calcomStatus, metadataCallIdMatches, at: occurredAt } };
     }
-    case 'BookingMarkedUnconfirmed':
-      return { ...state, status: 'unconfirmed' };
+    case 'BookingMarkedUnconfirmed': {
+      if (!state.move) return { ...state, status: 'unconfirmed' };
+      // A move Cal.com made (the old uid is no longer standing) that no webhook proved: unproven at the new time.
+      const { moveId, fromSlotStart, toSlotStart } = state.move;
+      return { ...state, status: 'unconfirmed', slotStart: toSlotStart, move: undefined, lastMove: { moveId, fromSlotStart, toSlotStart, outcome: 'unproven' } };
+    }
   }
 };
 

@@ -12,3 +12,7 @@ export const bookingIdFor = (callId: string, eventTypeId: number, slotStartUtc: 
 
 export const bookingStreamId = (bookingId: string): string => `booking-${bookingId}`;
 export const calcomUidStreamId = (uid: string): string => `calcom-uid-${uid}`;
+
+/** A move's id: UUIDv5 of (call id, booking id, new slot in UTC): every delivery of one function call joins one move. */
+export const moveIdFor = (callId: string, bookingId: string, toSlotStartUtc: string): string =>
+  uuidv5(`move|${callId}|${bookingId}|${new Date(toSlotStartUtc).toISOString()}`, BOOKING_NAMESPACE);

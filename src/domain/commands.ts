@@ -58,6 +58,19 @@ export type BookingCommand =
       };
     }
   | { type: 'RecordAgentCancellation'; data: { reason?: string; now: string } }
+  /** reschedule_appointment: `moveId` is the same for every delivery of one function call. */
+  | { type: 'RequestMove'; data: { moveId: string; byCallId: string; toSlotStart: string; now: string } }
+  | {
+      type: 'RecordMoveAnswer';
+      data: {
+        moveId: string;
+        answer: CalcomAnswer & { rescheduledFromUid?: string };
+        /** Who holds the claim of the answer's uid (claimed just before when it looks like this booking moved). */
+        uidOwner?: string;
+        now: string;
+      };
+    }
+  | { type: 'RecordMoveFailure'; data: { moveId: string; reason: CalcomFailureReason; httpStatus?: number; message: string; latencyMs: number; now: string } }
   | {
       type: 'Reconcile';
       data: { lookup: ReconcileLookup; windowMs: number; now: string };

@@ -2,6 +2,7 @@ import type { Booking } from './booking';
 import { classifyRefusal } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
+import { recordMoveAnswer, recordMoveFailure, requestMove } from './decideMove';
 import { decideSearch } from './decideSearch';
 import { decideWebhook } from './decideWebhook';
 import { factsOf } from './facts';
@@ -73,7 +74,31 @@ const awaitsProof = (state: Booking): boolean =>
   state.status === 'awaiting_webhook' ||
   (state.status === 'failed' && (state.failure?.reason === 'timeout' || state.failure?.reason === 'server_error'));
 
+/** Cal.com still holds the booking at its old uid (not cancelled): the move did not happen. */
+const STANDING_IN_CALCOM = ['accepted', 'pending'];
+
+/**
+ * A move that got no webhook within the window: the lookup of the old uid tells. Standing there, Cal.com
+ * did not move it (the booking stays where it was); gone, it moved but nothing proved the new time.
+ */
+const reconcileMove = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booking): BookingEvent[] => {
+  const move = state.move!;
+  const waitedMs = Date.parse(now) - Date.parse(move.requestedAt);
+  if (waitedMs < windowMs || lookup.outcome === 'unreachable' || lookup.outcome === 'not_looked_up') return [];
+  const facts = factsOf(state, now);
+  if (lookup.outcome === 'found' && STANDING_IN_CALCOM.includes(lookup.calcomStatus)) {
+    const message = `Cal.com still holds uid ${move.fromUid} (${lookup.calcomStatus}) at the old time`;
+    return [{ type: 'BookingMoveFailed', data: { ...facts, moveId: move.moveId, reason: 'not_moved', message, via: 'lookup' } }];
+  }
+  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
+  return [
+    { type: 'CalcomBookingLookedUp', data: { ...facts, uid: move.fromUid, outcome: lookup.outcome, ...found, purpose: 'reconcile' } },
+    { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } },
+  ];
+};
+
 const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booking): BookingEvent[] => {
+  if (state.move) return reconcileMove({ lookup, windowMs, now }, state);
   if (!awaitsProof(state)) return [];
   const waitedMs = Date.parse(now) - Date.parse(state.requestedAt ?? now);
   if (waitedMs < windowMs) return [];
@@ -115,6 +140,12 @@ export const decide = (command: BookingCommand, state: Booking): BookingEvent[] 
       return lookUpAtCallEnd(command.data, state);
     case 'StartResume':
       return startResume(command.data, state);
+    case 'RequestMove':
+      return requestMove(command.data, state);
+    case 'RecordMoveAnswer':
+      return recordMoveAnswer(command.data, state);
+    case 'RecordMoveFailure':
+      return recordMoveFailure(command.data, state);
     case 'VerifyHostAcceptance':
       return settleHostAcceptance(state, command.data.lookup, command.data.now);
   }

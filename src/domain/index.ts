@@ -9,3 +9,5 @@ export * from './matchWebhook';
 export * from './verifyCalcomAnswer';
 export * from './resume';
 export * from './hostAcceptance';
+export { MOVABLE, moveAnswerGaps } from './decideMove';
+export * from './moveRefusal';

@@ -4,16 +4,17 @@ import type { WebhookMismatchReason } from './events';
 
 /**
  * Does this booking own the delivery's uid? Its verified uid is its own; any other uid only when the
- * booking holds that uid's claim now (`uidOwner`, read or won by the use case just before deciding).
+ * booking holds that uid's claim now (`uidOwner`, read or won by the use case just before deciding) and
+ * has not moved away from it (a uid Cal.com replaced by rescheduling is a former uid).
  * A valid signature proves Cal.com sent the delivery, not that its uid is this booking's.
  */
 export const ownsUid = (booking: Booking, uid: string, uidOwner: string | undefined): boolean =>
-  uid === booking.uid || (uidOwner !== undefined && uidOwner === booking.bookingId);
+  uid === booking.uid || (uidOwner !== undefined && uidOwner === booking.bookingId && !booking.formerUids?.includes(uid));
 
 /** Why a delivery's uid cannot be this booking's: another booking's claim, or no link at all. */
 export const uidGaps = (booking: Booking, delivery: WebhookDelivery, uidOwner: string | undefined): WebhookMismatchReason[] => {
   if (ownsUid(booking, delivery.uid, uidOwner)) return [];
-  if (uidOwner !== undefined) return ['uid_owned_by_other_booking'];
+  if (uidOwner !== undefined && uidOwner !== booking.bookingId) return ['uid_owned_by_other_booking'];
   return ['uid_mismatch'];
 };
 

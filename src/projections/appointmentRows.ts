@@ -25,6 +25,11 @@ export interface AppointmentRow {
   calcom_status: string | null;
   calcom_metadata_call_id_matches: boolean | null;
   calcom_looked_up_at: Date | string | null;
+  move_id: string | null;
+  move_from_uid: string | null;
+  move_to_slot_start: Date | string | null;
+  move_requested_at: Date | string | null;
+  move_stage: string | null;
   last_event_position: string;
 }
 
@@ -65,6 +70,17 @@ export const stateOf = (row: AppointmentRow | undefined, bookingId: string): Boo
           at: iso(row.calcom_looked_up_at)!,
         }
       : undefined,
+    move: row.move_id
+      ? {
+          moveId: row.move_id,
+          byCallId: '',
+          fromUid: row.move_from_uid ?? '',
+          fromSlotStart: iso(row.slot_start) ?? '',
+          toSlotStart: iso(row.move_to_slot_start)!,
+          requestedAt: iso(row.move_requested_at)!,
+          stage: (row.move_stage ?? 'requested') as NonNullable<Booking['move']>['stage'],
+        }
+      : undefined,
   };
 };
 
@@ -97,6 +113,11 @@ export const rowFor = (bookingId: string, state: Booking, service: string | null
   calcom_status: state.lastLookup?.calcomStatus ?? null,
   calcom_metadata_call_id_matches: state.lastLookup?.metadataCallIdMatches ?? null,
   calcom_looked_up_at: state.lastLookup?.at ?? null,
+  move_id: state.move?.moveId ?? null,
+  move_from_uid: state.move?.fromUid ?? null,
+  move_to_slot_start: state.move?.toSlotStart ?? null,
+  move_requested_at: state.move?.requestedAt ?? null,
+  move_stage: state.move?.stage ?? null,
   updated_at: last.recordedAt.toISOString(),
   last_event_position: last.position,
   last_event_type: last.type,
@@ -105,7 +126,8 @@ export type AppointmentWrite = ReturnType<typeof rowFor>;
 
 const columns = `booking_id, call_id, status, calcom_uid, calcom_booking_id, event_type_id, slot_start, service, requested_at,
   confirmed_at, duplicate_of_uid, duplicate_owner_booking_id, duplicate_reasons, failure_reason, host_acceptance_delivery_id, practice_id, caller_number,
-  calcom_lookup_outcome, calcom_status, calcom_metadata_call_id_matches, calcom_looked_up_at, updated_at,
+  calcom_lookup_outcome, calcom_status, calcom_metadata_call_id_matches, calcom_looked_up_at,
+  move_id, move_from_uid, move_to_slot_start, move_requested_at, move_stage, updated_at,
   last_event_position, last_event_type`;
 
 /** One statement for the whole batch; a row never moves back to an older event (position guard). */
@@ -116,7 +138,8 @@ SELECT ${columns}
        event_type_id bigint, slot_start timestamptz, service text, requested_at timestamptz, confirmed_at timestamptz,
        duplicate_of_uid text, duplicate_owner_booking_id text, duplicate_reasons text[], failure_reason text,
        host_acceptance_delivery_id text, practice_id text, caller_number text, calcom_lookup_outcome text, calcom_status text, calcom_metadata_call_id_matches boolean,
-       calcom_looked_up_at timestamptz, updated_at timestamptz, last_event_position text, last_event_type text)
+       calcom_looked_up_at timestamptz, move_id text, move_from_uid text, move_to_slot_start timestamptz, move_requested_at timestamptz,
+       move_stage text, updated_at timestamptz, last_event_position text, last_event_type text)
 ON CONFLICT (booking_id) DO UPDATE SET
   call_id = excluded.call_id, status = excluded.status, calcom_uid = excluded.calcom_uid,
   calcom_booking_id = excluded.calcom_booking_id, event_type_id = excluded.event_type_id,
@@ -127,6 +150,8 @@ ON CONFLICT (booking_id) DO UPDATE SET
   practice_id = excluded.practice_id, caller_number = excluded.caller_number,
   calcom_lookup_outcome = excluded.calcom_lookup_outcome, calcom_status = excluded.calcom_status,
   calcom_metadata_call_id_matches = excluded.calcom_metadata_call_id_matches, calcom_looked_up_at = excluded.calcom_looked_up_at,
+  move_id = excluded.move_id, move_from_uid = excluded.move_from_uid, move_to_slot_start = excluded.move_to_slot_start,
+  move_requested_at = excluded.move_requested_at, move_stage = excluded.move_stage,
   updated_at = excluded.updated_at,
   last_event_position = excluded.last_event_position, last_event_type = excluded.last_event_type
 WHERE a.last_event_position < excluded.last_event_position`;

@@ -135,7 +135,7 @@ export const findUpcomingForCaller = async (
   const { rows } = await db.query<Row>(
     `SELECT booking_id, slot_start, status, service FROM bl_appointments
      WHERE practice_id = $1 AND caller_number = $2 AND slot_start > $3
-       AND status IN ('confirmed', 'awaiting_webhook', 'awaiting_host', 'requested', 'unconfirmed')
+       AND status IN ('confirmed', 'awaiting_webhook', 'awaiting_host', 'requested', 'unconfirmed', 'reschedule_requested')
      ORDER BY slot_start LIMIT $4`,
     [query.practiceId, query.callerNumber, query.after.toISOString(), query.limit ?? 10],
   );

@@ -84,6 +84,12 @@ ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_lookup_outcome text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_status text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_metadata_call_id_matches boolean;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS calcom_looked_up_at timestamptz;
+-- A move under way (reschedule_appointment): the reconciler settles one that no webhook proves.
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS move_id text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS move_from_uid text;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS move_to_slot_start timestamptz;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS move_requested_at timestamptz;
+ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS move_stage text;
 CREATE INDEX IF NOT EXISTS bl_appointments_call_id ON bl_appointments (call_id);
 -- Callers who call back: their upcoming bookings by practice and trusted number.
 CREATE INDEX IF NOT EXISTS bl_appointments_caller ON bl_appointments (practice_id, caller_number, slot_start) WHERE caller_number IS NOT NULL;

@@ -68,9 +68,9 @@ describe.each(sqlTargets)('GET /metrics after real flows (%s)', (_name, openDb) 
     expect(first.status).toBe('pending');
     expect(duplicate.status).toBe('duplicate');
     const samples = await metrics();
-    expect(valueOf(samples, 'booking_ledger_bookings_answered_total', { status: 'pending' })).toBe(2);
-    expect(valueOf(samples, 'booking_ledger_bookings_answered_total', { status: 'duplicate' })).toBe(1);
-    expect(valueOf(samples, 'booking_ledger_bookings_answered_total', { status: 'invalid_input' })).toBe(1);
+    expect(valueOf(samples, 'booking_ledger_bookings_answered_total', { status: 'pending', practice: 'default' })).toBe(2);
+    expect(valueOf(samples, 'booking_ledger_bookings_answered_total', { status: 'duplicate', practice: 'default' })).toBe(1);
+    expect(valueOf(samples, 'booking_ledger_bookings_answered_total', { status: 'invalid_input', practice: 'default' })).toBe(1);
   });
 
   it('counts each reason of a detected duplicate once', async () => {

@@ -12,6 +12,7 @@ import {
   webhookReceiptSchema,
 } from '../../src/adapters/http/openapi/schemas';
 import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs } from '../../src/adapters/http/retell/bookingArgs';
+import { parseRescheduleArgs } from '../../src/adapters/http/retell/rescheduleArgs';
 import { functionSpecs, retellFunctionDefinitions, retellFunctionNames, type RetellFunctionName } from '../../src/adapters/http/retell/functionSpecs';
 import { openMemoryPglite } from '../support/databases';
 import { freshBooking, interceptCreates, webhookFor } from '../support/fakeCalcom';
@@ -103,7 +104,9 @@ describe('the API description', () => {
         expect.arrayContaining(['datum', 'date', 'uhrzeit', 'time', 'name', 'dienstleistung', 'service', 'email', 'telefon', 'phone', 'sprache', 'language']),
       );
       expect(schemas.BookAppointmentArguments.allOf).toContainEqual({ anyOf: [{ required: ['date'] }, { required: ['datum'] }] });
-      expect(schemas.CancelAppointmentArguments.anyOf[0]).toEqual({ required: ['booking_id'] });
+      // A caller who calls back can be found by the trusted number alone: nothing is required to find a booking.
+      expect(schemas.CancelAppointmentArguments).not.toHaveProperty('anyOf');
+      expect(schemas.RescheduleAppointmentArguments.allOf).toContainEqual({ anyOf: [{ required: ['new_date'] }, { required: ['neues_datum'] }] });
       expect(schemas.BookAppointmentRequest.anyOf).toHaveLength(2); // wrapped, args only
     });
   });
@@ -151,7 +154,7 @@ describe('the API description', () => {
   });
 
   describe('GET /retell/functions and `booking-ledger retell-functions`', () => {
-    it('serves the four functions with German argument names by default', async () => {
+    it('serves the five functions with German argument names by default', async () => {
       const { status, json } = await t.get('/retell/functions', { token: null });
       expect(status).toBe(200);
       strictly(retellFunctionListSchema).parse(json);
@@ -163,7 +166,9 @@ describe('the API description', () => {
         required: ['datum', 'uhrzeit', 'name'],
       });
       expect(book.parameters).not.toHaveProperty('$schema');
-      expect(Object.keys(json.functions.find((f: Json) => f.name === 'cancel_appointment').parameters.properties)).toEqual(['booking_id', 'datum', 'uhrzeit', 'grund', 'sprache']);
+      expect(Object.keys(json.functions.find((f: Json) => f.name === 'cancel_appointment').parameters.properties)).toEqual(['booking_id', 'datum', 'uhrzeit', 'dienstleistung', 'grund', 'sprache']);
+      const reschedule = json.functions.find((f: Json) => f.name === 'reschedule_appointment');
+      expect(reschedule.parameters.required).toEqual(['neues_datum', 'neue_uhrzeit']);
     });
 
     it('gives absolute URLs ready to paste: from how the request came in (proxy headers too), or PUBLIC_BASE_URL', async () => {
@@ -190,11 +195,15 @@ describe('the API description', () => {
     });
 
     it.each(['de', 'en'] as const)('publishes (%s) exactly the arguments the parser reads and requires', (language) => {
-      const sample: Record<string, string> = { datum: '10.03.2030', date: '2030-03-10', uhrzeit: '08:00', time: '08:00', name: 'Ada Lovelace', booking_id: 'b-1' };
+      const sample: Record<string, string> = {
+        datum: '10.03.2030', date: '2030-03-10', uhrzeit: '08:00', time: '08:00', name: 'Ada Lovelace', booking_id: 'b-1',
+        neues_datum: '12.03.2030', new_date: '2030-03-12', neue_uhrzeit: '09:00', new_time: '09:00',
+      };
       const parse = (name: RetellFunctionName, args: Record<string, unknown>) => {
         const options = { timeZone: 'Europe/Berlin', now: new Date('2030-01-01T00:00:00Z') };
         if (name === 'book_appointment') return parseBookArgs(args, options);
         if (name === 'check_availability') return parseAvailabilityArgs(args, options);
+        if (name === 'reschedule_appointment') return parseRescheduleArgs(args, options);
         return parseBookingLookupArgs(args, { ...options, fields: functionSpecs[name].fields });
       };
       for (const fn of retellFunctionDefinitions({ language })) {

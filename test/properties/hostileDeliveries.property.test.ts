@@ -92,6 +92,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
           getSlots: async () => ({ outcome: 'ok', slots: [], latencyMs: 1 }),
           findBookings: async () => ({ outcome: 'ok', bookings: [], latencyMs: 1 }),
       getEventType: async () => ({ outcome: 'not_found', latencyMs: 1 }),
+      rescheduleBooking: async () => ({ outcome: 'rejected', httpStatus: 400, message: 'not used here', latencyMs: 1 }),
           cancelBooking: async (uid) => {
             cancels.push({ uid, bookingId: cancelling! });
             return { outcome: 'cancelled', latencyMs: 1 };

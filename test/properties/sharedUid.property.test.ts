@@ -141,6 +141,7 @@ describe('one Cal.com uid handed to several bookings, through the application an
       getSlots: async () => ({ outcome: 'ok', slots: [], latencyMs: 1 }),
       findBookings: async () => ({ outcome: 'ok', bookings: [], latencyMs: 1 }),
       getEventType: async () => ({ outcome: 'not_found', latencyMs: 1 }),
+      rescheduleBooking: async () => ({ outcome: 'rejected', httpStatus: 400, message: 'not used here', latencyMs: 1 }),
       cancelBooking: async () => ({ outcome: 'cancelled', latencyMs: 1 }),
     };
     const deps: UseCaseDeps = {

@@ -39,5 +39,10 @@ export const cachedSlotsCalcomClient = (inner: CalcomClient, ttlMs: number, now:
       if (result.outcome === 'answered' || result.outcome === 'rejected') drop(input.eventTypeId, input.start);
       return result;
     },
+    rescheduleBooking: async (input) => {
+      const result = await inner.rescheduleBooking(input);
+      if (result.outcome === 'answered' || result.outcome === 'rejected') drop(input.eventTypeId, input.start);
+      return result;
+    },
   };
 };

@@ -14,10 +14,10 @@ import type {
 import { dataOf, isSuccess, notSuccessful, unreachableFrom, unreadableSuccess } from './interpretAnswer';
 import { mapBooking, mapBookings, mapEventType, mapSlots } from './mapBooking';
 import { DEFAULT_BREAKER, DEFAULT_RETRY, createPolicies, type BreakerOptions, type RetryOptions } from './resilience';
-import { cancelBookingRequest, createBookingRequest, findBookingsRequest, getBookingRequest, getEventTypeRequest, getSlotsRequest } from './requests';
+import { cancelBookingRequest, createBookingRequest, rescheduleBookingRequest, findBookingsRequest, getBookingRequest, getEventTypeRequest, getSlotsRequest } from './requests';
 import { sendAttempt, type HttpAnswer } from './sendAttempt';
 
-export type CalcomOperation = 'create' | 'get' | 'slots' | 'cancel' | 'find' | 'event_type';
+export type CalcomOperation = 'create' | 'get' | 'slots' | 'cancel' | 'find' | 'event_type' | 'reschedule';
 
 /** Metrics/logging hook: no request or attendee data, only what happened. */
 export interface CalcomCallInfo {
@@ -139,6 +139,16 @@ export function createCalcomHttpClient(options: CalcomHttpClientOptions): Calcom
         if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
         const bookings = mapBookings(dataOf(answer.body));
         return bookings ? { outcome: 'ok', bookings, latencyMs } : unreadableSuccess(answer, 'booking list', latencyMs);
+      });
+    },
+
+    rescheduleBooking(input): Promise<CreateBookingResult> {
+      // A write: like a create, never retried blindly after it may have reached Cal.com.
+      return call('reschedule', policies.writeRetry, rescheduleBookingRequest(input), (answer, latencyMs) => {
+        if (!isSuccess(answer.status)) return notSuccessful(answer, latencyMs);
+        const booking = mapBooking(dataOf(answer.body));
+        if (!booking) return unreadableSuccess(answer, 'booking', latencyMs);
+        return { outcome: 'answered', httpStatus: answer.status, booking, latencyMs };
       });
     },
 

@@ -27,6 +27,10 @@ export function mapBooking(data: unknown): CalcomBooking | undefined {
   if (typeof createdAt === 'string') booking.createdAt = createdAt;
   const seatUid = raw['seatUid'];
   if (typeof seatUid === 'string' && seatUid !== '') booking.seatUid = seatUid;
+  for (const key of ['rescheduledFromUid', 'rescheduledToUid'] as const) {
+    const value = raw[key];
+    if (typeof value === 'string' && value !== '') booking[key] = value;
+  }
   const eventType = raw['eventType'];
   const eventTypeId = toNumber(raw['eventTypeId']) ?? (isRecord(eventType) ? toNumber(eventType['id']) : undefined);
   if (eventTypeId !== undefined) booking.eventTypeId = eventTypeId;

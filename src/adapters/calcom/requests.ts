@@ -1,5 +1,5 @@
 import type { AxiosRequestConfig } from 'axios';
-import type { CalcomMetadata, CreateBookingInput } from '../../application/ports/calcom';
+import type { CalcomMetadata, CreateBookingInput, RescheduleBookingInput } from '../../application/ports/calcom';
 
 /** Cal.com's metadata limits (validate-metadata.ts): more keys, longer keys or values are refused with a 400. */
 export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
@@ -79,5 +79,15 @@ export function cancelBookingRequest(uid: string, reason: string): AxiosRequestC
     url: `${bookingPath(uid)}/cancel`,
     headers: { 'cal-api-version': BOOKINGS_API_VERSION, ...JSON_BODY },
     data: { cancellationReason: reason },
+  };
+}
+
+/** RescheduleBookingInput_2024_08_13: `start` and an optional reason; Cal.com copies attendee, responses and metadata. */
+export function rescheduleBookingRequest(input: RescheduleBookingInput): AxiosRequestConfig {
+  return {
+    method: 'POST',
+    url: `${bookingPath(input.uid)}/reschedule`,
+    headers: { 'cal-api-version': BOOKINGS_API_VERSION, ...JSON_BODY },
+    data: { start: input.start, ...(input.reason !== undefined && { reschedulingReason: input.reason }) },
   };
 }

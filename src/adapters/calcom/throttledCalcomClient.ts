@@ -22,7 +22,7 @@ const throttled = (): CalcomUnreachable => ({
 /**
  * Every Cal.com call takes a token first, from one bucket per API key; without a token the call is not
  * sent and answers at once as rate limited (the caller hears a truthful "busy", never a long silence).
- * Reads leave `keepForWrites` tokens for creates and cancels.
+ * Reads leave `keepForWrites` tokens for creates, reschedules and cancels.
  */
 export const throttledCalcomClient = (inner: CalcomClient, options: ThrottleOptions): CalcomClient => {
   const key = `calcom:${createHash('sha256').update(options.apiKey ?? 'no-key').digest('hex').slice(0, 16)}`;
@@ -38,6 +38,7 @@ export const throttledCalcomClient = (inner: CalcomClient, options: ThrottleOpti
   return {
     createBooking: (input) => gate('create', true, () => inner.createBooking(input)),
     cancelBooking: (uid, reason) => gate('cancel', true, () => inner.cancelBooking(uid, reason)),
+    rescheduleBooking: (input) => gate('reschedule', true, () => inner.rescheduleBooking(input)),
     getBooking: (uid) => gate('get', false, () => inner.getBooking(uid)),
     getSlots: (input) => gate('slots', false, () => inner.getSlots(input)),
     findBookings: (input) => gate('find', false, () => inner.findBookings(input)),

@@ -7,7 +7,8 @@ export const createMetrics = () => {
   const metric = { registers: [registry] };
   return {
     registry,
-    bookingsAnswered: new Counter({ name: 'booking_ledger_bookings_answered_total', help: 'book_appointment answers by status', labelNames: ['status'], ...metric }),
+    bookingsAnswered: new Counter({ name: 'booking_ledger_bookings_answered_total', help: 'book_appointment answers by status and practice', labelNames: ['status', 'practice'], ...metric }),
+    movesAnswered: new Counter({ name: 'booking_ledger_moves_answered_total', help: 'reschedule_appointment answers by status and practice', labelNames: ['status', 'practice'], ...metric }),
     duplicatesDetected: new Counter({ name: 'booking_ledger_duplicates_detected_total', help: 'Duplicate Cal.com answers by reason', labelNames: ['reason'], ...metric }),
     webhookDeliveries: new Counter({ name: 'booking_ledger_webhook_deliveries_total', help: 'Cal.com webhook deliveries by result', labelNames: ['result'], ...metric }),
     bookingsUnconfirmed: new Counter({ name: 'booking_ledger_bookings_unconfirmed_total', help: 'Bookings marked unconfirmed by the reconciler (alert on increase)', ...metric }),

@@ -23,6 +23,20 @@ export interface CalcomBooking {
   attendees: CalcomAttendee[];
   /** Set when a seated event type added an attendee to an existing booking (the uid is that booking's). */
   seatUid?: string;
+  /** A booking made by rescheduling: the uid it replaced (API v2 `rescheduledFromUid`). */
+  rescheduledFromUid?: string;
+  /** A booking that was rescheduled (then `cancelled`): the uid that replaced it. */
+  rescheduledToUid?: string;
+}
+
+/** POST /v2/bookings/{uid}/reschedule: the booking moves to `start` (a new booking, the old one cancelled). */
+export interface RescheduleBookingInput {
+  uid: string;
+  /** ISO 8601 in UTC. */
+  start: string;
+  reason?: string;
+  /** The event type of the booking (only to keep the slots cache true). */
+  eventTypeId: number;
 }
 
 /** Metadata as Cal.com stores it: at most 50 keys, keys up to 40 characters, values up to 500 (strings, numbers, booleans). */
@@ -106,6 +120,8 @@ export interface CalcomClient {
   /** Free slot starts (ISO 8601, UTC) for an event type between two instants. */
   getSlots(input: { eventTypeId: number; start: string; end: string; timeZone: string }): Promise<GetSlotsResult>;
   cancelBooking(uid: string, reason: string): Promise<CancelBookingResult>;
+  /** Answers the NEW booking (201) as `answered`, like a create. */
+  rescheduleBooking(input: RescheduleBookingInput): Promise<CreateBookingResult>;
   /** GET /v2/event-types/{id} (cal-api-version 2024-06-14). */
   getEventType(eventTypeId: number): Promise<GetEventTypeResult>;
   /** GET /v2/bookings by attendee email and event type, starting in [afterStart, beforeEnd]. */

@@ -3,6 +3,8 @@ export interface Telemetry {
   /** Structured log; `fields` must never hold caller names, emails or phone numbers. */
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
   bookingAnswered(status: string): void;
+  /** reschedule_appointment answered with this status. */
+  moveAnswered(status: string): void;
   duplicateDetected(reasons: readonly string[]): void;
   webhookDelivery(result: string): void;
   bookingUnconfirmed(): void;
@@ -17,6 +19,7 @@ export interface Telemetry {
 export const silentTelemetry: Telemetry = {
   log: () => undefined,
   bookingAnswered: () => undefined,
+  moveAnswered: () => undefined,
   duplicateDetected: () => undefined,
   webhookDelivery: () => undefined,
   bookingUnconfirmed: () => undefined,

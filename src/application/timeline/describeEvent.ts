@@ -213,6 +213,24 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
       const who = d.purpose === 'host_acceptance' ? 'Looked up (to verify the host acceptance)' : d.purpose === 'call_ended' ? 'The call ended unproven: looked up' : 'Reconciler looked up';
       return plain(`${who} ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, metadataCallId: d.metadataCallId, purpose: d.purpose }), { ...base, uid: d.uid ?? null });
     }
+    case 'BookingMoveRequested': {
+      const d = event.data;
+      const by = d.byCallId !== d.callId ? ` by call ${d.byCallId}` : '';
+      return plain(`Move requested${by}: from ${d.fromSlotStart} (uid ${d.fromUid}) to ${d.toSlotStart}`, defined({ moveId: short(d.moveId), byCallId: d.byCallId, fromUid: d.fromUid, fromSlotStart: d.fromSlotStart, toSlotStart: d.toSlotStart }), { ...base, uid: d.fromUid });
+    }
+    case 'CalcomMoveAccepted': {
+      const d = event.data;
+      return plain(`Cal.com moved it: new uid ${d.uid} (#${d.calcomBookingId}, ${d.status}) from uid ${d.fromUid}; waiting for the webhook to prove the new time`, defined({ uid: d.uid, fromUid: d.fromUid, calcomBookingId: d.calcomBookingId, status: d.status, httpStatus: d.httpStatus, latencyMs: d.latencyMs }), { ...base, uid: d.uid });
+    }
+    case 'BookingMoveFailed': {
+      const d = event.data;
+      const why = d.answerReasons?.length ? ` (${d.answerReasons.join(', ')})` : '';
+      return plain(`Not moved (${d.reason}${d.httpStatus ? `, HTTP ${d.httpStatus}` : ''}${d.via === 'lookup' ? ', seen by a lookup' : ''}): ${maskContactsIn(d.message)}${why}; the booking stands at its old time`, defined({ reason: d.reason, httpStatus: d.httpStatus, via: d.via, answerReasons: d.answerReasons?.join(', ') }), { ...base, warnings: d.reason === 'not_moved' ? ['Cal.com did not move the booking'] : [] });
+    }
+    case 'CalcomMoveOutcomeUnknown': {
+      const d = event.data;
+      return plain(`Cal.com's answer to the move was lost (${d.reason}${d.httpStatus ? `, HTTP ${d.httpStatus}` : ''}, ${d.latencyMs} ms): it may have moved the booking`, defined({ reason: d.reason, httpStatus: d.httpStatus, latencyMs: d.latencyMs }), base);
+    }
     case 'BookingMarkedUnconfirmed': {
       const d = event.data;
       return plain(`No confirming webhook after ${Math.round(d.waitedMs / 1000)} s: marked unconfirmed (was ${d.previousStatus})`, defined({ previousStatus: d.previousStatus, waitedMs: d.waitedMs }), {

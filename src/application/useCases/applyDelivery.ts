@@ -2,7 +2,7 @@ import { decide, needsHostAcceptanceLookup, type Booking, type WebhookDelivery }
 import { handleBookingCommand, loadBooking } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
 import type { Causation } from '../eventEnvelope';
-import { claimCalcomUid, readUidOwner } from '../uidClaims';
+import { claimCalcomUid, readUidOwner, releaseCalcomUid } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
 
 const TAKES_UID = new Set(['BookingConfirmedByWebhook', 'HostConfirmationRequested', 'BookingRescheduled']);
@@ -25,5 +25,11 @@ export const applyDelivery = async (deps: UseCaseDeps, bookingId: string, delive
     uidOwner = await claimCalcomUid(deps.store, { uid: delivery.uid, bookingId, callId: state.callId, now }, causation);
   }
   const lookup = needsHostAcceptanceLookup(state, delivery) ? await lookUpCalcomBooking(deps.calcom, delivery.uid) : undefined;
-  return handleBookingCommand(deps.store, bookingId, { type: 'RecordWebhook', data: { delivery, uidOwner, lookup, now } }, causation);
+  const result = await handleBookingCommand(deps.store, bookingId, { type: 'RecordWebhook', data: { delivery, uidOwner, lookup, now } }, causation);
+  // Moved to a new uid: the old one is let go of (its claim stays this booking's).
+  for (const event of result.appended) {
+    if (event.type !== 'BookingRescheduled') continue;
+    await releaseCalcomUid(deps.store, { uid: event.data.fromUid, movedTo: event.data.uid, bookingId, callId: event.data.callId, now }, causation);
+  }
+  return result;
 };

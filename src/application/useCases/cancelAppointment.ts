@@ -2,14 +2,18 @@ import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import { messages } from '../messages';
 import type { RequestContext, UseCaseDeps } from './deps';
-import { loadOwnBooking, type BookingLookupInput } from './getBookingStatus';
+import { whichBookingAnswer } from '../whichBookingAnswer';
+import { findCallerBooking, type BookingLookupInput } from './findCallerBooking';
 
 /** Cancel on Cal.com first; record the cancellation only once Cal.com has done it. */
 export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): Promise<AgentAnswer> => {
-  const { bookingId, state } = await loadOwnBooking(deps, ctx, input);
-  const language = input.language ?? (state.status === 'none' ? deps.settings.defaultLanguage : state.language);
+  const found = await findCallerBooking(deps, ctx, input, input.language ?? deps.settings.defaultLanguage);
+  if (found.found === 'invalid') return found.answer;
+  if (found.found === 'several') return whichBookingAnswer(found.bookings, deps.settings.services, deps.settings.timeZone, input.language ?? deps.settings.defaultLanguage);
+  if (found.found === 'none') return { success: false, status: 'not_found', message: messages[input.language ?? deps.settings.defaultLanguage].notFound() };
+  const { bookingId, state } = found;
+  const language = input.language ?? state.language;
   const say = messages[language];
-  if (state.status === 'none') return { success: false, status: 'not_found', message: say.notFound() };
   if (state.status === 'cancelled') return { ...answerFor(state, deps.settings.timeZone, [], language), success: true };
   if (!state.uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
 

@@ -27,9 +27,14 @@ export interface BookingSettings {
   notesField: string;
 }
 
-/** Finds bookings by call id (read model); used only to route webhooks that carry nothing better. */
+/**
+ * Finds booking ids in the read model: by call id (webhooks that carry nothing better, a call's own
+ * bookings) and by practice and trusted caller number (callers who call back). The event store decides.
+ */
 export interface BookingLookup {
   bookingsForCall(callId: string): Promise<Array<{ bookingId: string; slotStart?: string }>>;
+  /** The caller's bookings at the practice that start after `after`, soonest first. */
+  bookingsForCaller?(query: { practiceId: string; callerNumber: string; after: Date }): Promise<Array<{ bookingId: string; slotStart?: string }>>;
 }
 
 /** Test-only points where a process can be made to die (a real SIGKILL, to prove recovery). */

@@ -1,22 +1,11 @@
-import { duplicateReasonsFor, type Booking, type CalcomAnswer } from '../../domain';
+import { duplicateReasonsFor, type Booking } from '../../domain';
+import { calcomAnswerOf } from '../calcomAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import type { Causation } from '../eventEnvelope';
-import type { CalcomBooking, CreateBookingResult } from '../ports/calcom';
+import type { CreateBookingResult } from '../ports/calcom';
 import { searchCalcomFor } from '../searchCalcom';
 import { claimCalcomUid, readUidOwner } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
-
-const toAnswer = (httpStatus: number, booking: CalcomBooking, latencyMs: number): CalcomAnswer => ({
-  httpStatus,
-  uid: booking.uid,
-  calcomBookingId: booking.id,
-  status: booking.status,
-  start: booking.start,
-  createdAt: booking.createdAt,
-  metadata: booking.metadata,
-  attendees: booking.attendees.map(({ name, email, phoneNumber }) => ({ name, email, phoneNumber })),
-  latencyMs,
-});
 
 /** What the caller asked for and which call it was, in the event type's notes field (at most 500 characters). */
 const notesFor = (state: Booking): string =>
@@ -45,7 +34,7 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, state
   const now = deps.now().toISOString();
 
   if (result.outcome === 'answered') {
-    const answer = toAnswer(result.httpStatus, result.booking, result.latencyMs);
+    const answer = calcomAnswerOf(result.httpStatus, result.booking, result.latencyMs);
     if (result.booking.seatUid) {
       deps.telemetry.calcomConfigurationError('seated_event_type');
       deps.telemetry.log('error', 'Cal.com answered with a seat of an existing booking: the event type is seated, which this service does not support', {

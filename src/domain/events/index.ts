@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { BookingMoveFailed, BookingMoveRequested, CalcomMoveAccepted, CalcomMoveOutcomeUnknown } from './moveEvents';
 import { BookingMarkedUnconfirmed, CalcomBookingLookedUp } from './reconciliationEvents';
 import { BookingRequested, BookingResumeStarted, CalcomBookingSearched, CalcomRequestFailed, CalcomResponded, SlotUnavailable } from './requestEvents';
-import { CalcomBookingAccepted, CalcomUidClaimed, DuplicateDetected } from './verificationEvents';
+import { CalcomBookingAccepted, CalcomUidClaimed, CalcomUidReleased, DuplicateDetected } from './verificationEvents';
 import {
   BookingCancelled,
   BookingConfirmedByWebhook,
@@ -14,6 +15,7 @@ import {
 } from './webhookEvents';
 
 export * from './common';
+export { moveFailureReasons } from './moveEvents';
 
 export const bookingEventSchema = z.discriminatedUnion('type', [
   BookingRequested,
@@ -34,13 +36,18 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   RescheduleRequested,
   CalcomBookingLookedUp,
   BookingMarkedUnconfirmed,
+  BookingMoveRequested,
+  CalcomMoveAccepted,
+  BookingMoveFailed,
+  CalcomMoveOutcomeUnknown,
 ]);
 export type BookingEvent = z.infer<typeof bookingEventSchema>;
 export type BookingEventType = BookingEvent['type'];
 export type EventOf<T extends BookingEventType> = Extract<BookingEvent, { type: T }>;
 
-export { CalcomUidClaimed };
+export { CalcomUidClaimed, CalcomUidReleased };
 export type CalcomUidClaimedEvent = z.infer<typeof CalcomUidClaimed>;
+export type CalcomUidReleasedEvent = z.infer<typeof CalcomUidReleased>;
 
 /**
  * The current schema version of each event type (1 unless listed); an older stored version is upcast on

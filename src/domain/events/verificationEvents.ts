@@ -35,3 +35,12 @@ export const CalcomUidClaimed = z.object({
   type: z.literal('CalcomUidClaimed'),
   data: z.object({ ...bookingFacts, uid: z.string() }),
 });
+
+/**
+ * The booking let go of a uid it claimed: Cal.com replaced it (the booking moved to `movedTo`). The claim
+ * stays the booking's (no other booking can ever take the uid), but nothing acts on the booking through it.
+ */
+export const CalcomUidReleased = z.object({
+  type: z.literal('CalcomUidReleased'),
+  data: z.object({ ...bookingFacts, uid: z.string(), movedTo: z.string() }),
+});

@@ -113,6 +113,7 @@ sameType<Equals<Omit<z.infer<typeof readinessSchema>['checks'][number], 'name'>,
 export const retellFunctionsQuery = z.object({
   language: z.enum(['de', 'en']).optional().describe('Argument names and descriptions: de (default) or en'),
   args_only: z.enum(['true', 'false']).optional().describe('true: for Retell\'s "Payload: args only" mode, with a required call_id argument'),
+  practice: z.string().max(64).optional().describe("A practice's id (PRACTICES_FILE): its /p/<id>/ URLs and its services as an enum"),
 });
 
 /** GET /retell/functions answer and `booking-ledger retell-functions` output. */

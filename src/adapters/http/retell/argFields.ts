@@ -8,7 +8,7 @@ import { isStorableText } from '../../../application/storableText';
  * Unknown arguments (e.g. Retell's `execution_message`) are ignored.
  */
 
-export type Field = 'date' | 'time' | 'name' | 'service' | 'email' | 'phone' | 'bookingId' | 'reason' | 'language';
+export type Field = 'date' | 'time' | 'newDate' | 'newTime' | 'name' | 'service' | 'email' | 'phone' | 'bookingId' | 'reason' | 'language';
 export type Language = 'de' | 'en';
 
 /**
@@ -18,6 +18,8 @@ export type Language = 'de' | 'en';
 export const ALIASES: Record<Field, readonly [string, ...string[]]> = {
   date: ['date', 'datum'],
   time: ['time', 'uhrzeit'],
+  newDate: ['new_date', 'neues_datum'],
+  newTime: ['new_time', 'neue_uhrzeit'],
   name: ['name'],
   service: ['service', 'dienstleistung'],
   email: ['email'],
@@ -28,7 +30,7 @@ export const ALIASES: Record<Field, readonly [string, ...string[]]> = {
 };
 
 export const MAX_LENGTH: Record<Field, number> = {
-  date: 40, time: 40, name: 200, service: 200, email: 254, phone: 40, bookingId: 200, reason: 500, language: 20,
+  date: 40, time: 40, newDate: 40, newTime: 40, name: 200, service: 200, email: 254, phone: 40, bookingId: 200, reason: 500, language: 20,
 };
 
 /** One argument's value: text, or a number read as text; trimmed. */

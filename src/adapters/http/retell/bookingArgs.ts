@@ -39,6 +39,8 @@ export interface AvailabilityArgs {
 export interface BookingLookupArgs {
   bookingId?: string;
   slotStartUtc?: string;
+  day?: { startUtc: string; endUtc: string };
+  service?: string;
   localDate?: string;
   localTime?: string;
   reason?: string;
@@ -111,27 +113,29 @@ export const parseAvailabilityArgs = (args: Record<string, unknown>, options: { 
   };
 };
 
-/** booking_id, or date and time; both may be given. `reason` is read for cancel_appointment only (`fields`, default: its fields). */
+/**
+ * booking_id, or date and time, or (for a caller who calls back) a date, a service or nothing at all:
+ * the use case finds the caller's bookings by the trusted number. A time without a date is a problem.
+ * `reason` is read for cancel_appointment only (`fields`, default: its fields).
+ */
 export const parseBookingLookupArgs = (
   args: Record<string, unknown>,
   options: { timeZone: string; fields?: readonly Field[] },
 ): ArgsResult<BookingLookupArgs> => {
   const fields = options.fields ?? functionSpecs.cancel_appointment.fields;
-  const { values, problems, rejected, slot, language } = collectArgs(args, fields, [], options.timeZone);
-  if (values.bookingId === undefined && !rejected.has('bookingId') && problems.length === 0) {
-    // Ask for the day and time: a booking id is nothing a caller can say (booking_id from an earlier answer still works).
-    if (values.date === undefined && values.time === undefined) problems.push('date and time of the appointment are required (or booking_id from an earlier answer)');
-    else if (values.date === undefined) problems.push('date is missing (give date and time, or booking_id)');
-    else if (values.time === undefined) problems.push('time is missing (give date and time, or booking_id)');
-  }
+  const { values, problems, slot, language } = collectArgs(args, fields, [], options.timeZone);
+  if (values.bookingId === undefined && values.time !== undefined && values.date === undefined) problems.push('date is missing (give date and time, or booking_id)');
   if (problems.length > 0) return { ok: false, problems };
+  const day = slot.date && !slot.time ? dayBoundsUtc(slot.date, options.timeZone) : undefined;
   return {
     ok: true,
     value: {
       ...optional('bookingId', values.bookingId),
       ...optional('slotStartUtc', slot.slotStartUtc),
+      ...optional('day', day && { startUtc: day.dayStartUtc, endUtc: day.dayEndUtc }),
       ...optional('localDate', slot.date?.text),
       ...optional('localTime', slot.time?.text),
+      ...optional('service', values.service),
       ...optional('reason', values.reason),
       ...optional('language', language),
     },

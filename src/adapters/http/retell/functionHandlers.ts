@@ -6,9 +6,11 @@ import { cancelAppointment } from '../../../application/useCases/cancelAppointme
 import { checkAvailability } from '../../../application/useCases/checkAvailability';
 import type { RequestContext, UseCaseDeps } from '../../../application/useCases/deps';
 import { getBookingStatus } from '../../../application/useCases/getBookingStatus';
+import { rescheduleAppointment } from '../../../application/useCases/rescheduleAppointment';
 import { parseLanguage } from './argFields';
 import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs, type ArgsResult } from './bookingArgs';
 import type { FunctionRequest } from './functionRequest';
+import { parseRescheduleArgs } from './rescheduleArgs';
 import { functionSpecs, type RetellFunctionName } from './functionSpecs';
 
 type Handler = (deps: UseCaseDeps, ctx: RequestContext, args: Record<string, unknown>) => Promise<AgentAnswer>;
@@ -55,6 +57,14 @@ export const functionHandlers: Record<RetellFunctionName, Handler> = {
     getBookingStatus,
   ),
   cancel_appointment: withArgs((args, deps) => parseBookingLookupArgs(args, { timeZone: deps.settings.timeZone }), cancelAppointment),
+  reschedule_appointment: withArgs(
+    (args, deps) => {
+      const parsed = parseRescheduleArgs(args, { timeZone: deps.settings.timeZone, now: deps.now(), horizonDays: deps.settings.horizonDays });
+      if (!parsed.ok) deps.telemetry.moveAnswered('invalid_input');
+      return parsed;
+    },
+    rescheduleAppointment,
+  ),
 };
 
 /** Retell's `call.from_number` as E.164; a number that is not one (e.g. "anonymous") is no identity at all. */

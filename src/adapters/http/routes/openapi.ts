@@ -19,7 +19,9 @@ export const openApiRoutes = (ctx: HttpContext): Router => {
     // Ready to paste: absolute URLs from PUBLIC_BASE_URL, else from how this request reached us (proxies' X-Forwarded-*).
     const forwardedHost = req.get('x-forwarded-host')?.split(',')[0]?.trim();
     const baseUrl = ctx.config.PUBLIC_BASE_URL ?? `${req.protocol}://${forwardedHost || req.get('host')}`;
-    res.json({ functions: retellFunctionDefinitions({ language: query.data.language, argsOnly: query.data.args_only === 'true', baseUrl }) });
+    const practice = query.data.practice === undefined ? undefined : ctx.config.practices.find((p) => p.id === query.data.practice);
+    if (query.data.practice !== undefined && !practice) return void sendError(res, 404, 'unknown_practice', `No practice "${query.data.practice}" in PRACTICES_FILE`);
+    res.json({ functions: retellFunctionDefinitions({ language: query.data.language, argsOnly: query.data.args_only === 'true', baseUrl, practice }) });
   });
   return router;
 };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { parseAvailabilityArgs, parseBookArgs, parseBookingLookupArgs } from '../../../../src/adapters/http/retell/bookingArgs';
+import { parseRescheduleArgs } from '../../../../src/adapters/http/retell/rescheduleArgs';
 
 const timeZone = 'Europe/Berlin';
 const now = new Date('2025-09-01T00:00:00.000Z');
@@ -242,18 +243,54 @@ describe('parseBookingLookupArgs', () => {
     });
   });
 
-  it('accepts a booking id with a lone date (the slot is then not needed)', () => {
-    expect(parseBookingLookupArgs({ booking_id: 'b1', datum: '10.10.2025' }, { timeZone })).toEqual({ ok: true, value: { bookingId: 'b1', localDate: '2025-10-10' } });
+  it('reads a lone date as that local day (a caller who calls back: "my appointment on Friday")', () => {
+    expect(parseBookingLookupArgs({ booking_id: 'b1', datum: '10.10.2025' }, { timeZone })).toEqual({
+      ok: true,
+      value: { bookingId: 'b1', localDate: '2025-10-10', day: { startUtc: '2025-10-09T22:00:00.000Z', endUtc: '2025-10-10T22:00:00.000Z' } },
+    });
+  });
+
+  it('accepts nothing at all, or a service alone: the use case finds the caller by the trusted number', () => {
+    expect(parseBookingLookupArgs({}, { timeZone })).toEqual({ ok: true, value: {} });
+    expect(parseBookingLookupArgs({ booking_id: '  ' }, { timeZone })).toEqual({ ok: true, value: {} });
+    expect(parseBookingLookupArgs({ dienstleistung: 'Zahnreinigung' }, { timeZone })).toEqual({ ok: true, value: { service: 'Zahnreinigung' } });
   });
 
   it.each([
-    [{}, 'date and time of the appointment are required (or booking_id from an earlier answer)'],
-    [{ booking_id: '  ' }, 'date and time of the appointment are required (or booking_id from an earlier answer)'],
-    [{ datum: '10.10.2025' }, 'time is missing (give date and time, or booking_id)'],
     [{ uhrzeit: '08:00' }, 'date is missing (give date and time, or booking_id)'],
     [{ booking_id: 'b1', datum: '10.10.25' }, "date '10.10.25' needs a 4-digit year (use YYYY-MM-DD or DD.MM.YYYY)"],
     [{ booking_id: { id: 1 } }, 'booking_id must be text, not object'],
   ])('rejects %p', (args, problem) => {
     expect(problemsOf(parseBookingLookupArgs(args, { timeZone }))).toEqual([problem]);
+  });
+});
+
+describe('parseRescheduleArgs', () => {
+  const move = (args: Record<string, unknown>) => parseRescheduleArgs(args, { timeZone, now, horizonDays: 365 });
+
+  it('reads the new time (German names) and finds the booking by the caller alone', () => {
+    expect(move({ neues_datum: '17.10.2025', neue_uhrzeit: '9 Uhr' })).toEqual({
+      ok: true,
+      value: { newSlotStartUtc: '2025-10-17T07:00:00.000Z', newLocalDate: '2025-10-17', newLocalTime: '09:00' },
+    });
+  });
+
+  it('narrows the booking to move by its old date and time (English names)', () => {
+    expect(move({ new_date: '2025-10-17', new_time: '14:30', date: '2025-10-10', time: '08:00', reason: 'work' })).toMatchObject({
+      ok: true,
+      value: { slotStartUtc: '2025-10-10T06:00:00.000Z', newSlotStartUtc: '2025-10-17T12:30:00.000Z', reason: 'work' },
+    });
+  });
+
+  it.each([
+    [{}, ['new_date is missing', 'new_time is missing']],
+    [{ neues_datum: '17.10.2025' }, ['new_time is missing']],
+    [{ neues_datum: '17.10.25', neue_uhrzeit: '9' }, ["new_date '17.10.25' needs a 4-digit year (use YYYY-MM-DD or DD.MM.YYYY)"]],
+    [{ neues_datum: '2025-08-01', neue_uhrzeit: '09:00' }, ['new_date 2025-08-01 09:00 is in the past']],
+    [{ neues_datum: '9999-01-01', neue_uhrzeit: '09:00' }, ['new_date 9999-01-01 is more than 365 days ahead']],
+    [{ neues_datum: '2025-10-17', neue_uhrzeit: '09:00', uhrzeit: '08:00' }, ['date is missing (give date and time, or booking_id)']],
+    [{ neues_datum: '2025-10-17', neue_uhrzeit: '09:00', new_time: '10:00' }, ["new_time is given twice with different values (new_time '10:00', neue_uhrzeit '09:00')"]],
+  ])('rejects %p', (args, problems) => {
+    expect(problemsOf(move(args))).toEqual(problems);
   });
 });

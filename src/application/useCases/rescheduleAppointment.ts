@@ -1,0 +1,97 @@
+import { MOVABLE, moveAnswerGaps, moveIdFor, type Booking } from '../../domain';
+import { answerFor, type AgentAnswer } from '../agentAnswer';
+import { handleBookingCommand } from '../bookingRepository';
+import { calcomAnswerOf } from '../calcomAnswer';
+import type { Causation } from '../eventEnvelope';
+import { messages } from '../messages';
+import { failedMoveAnswer } from '../moveAnswer';
+import { localParts } from '../localTime';
+import { claimCalcomUid, readUidOwner } from '../uidClaims';
+import { waitForBooking } from '../waitForBooking';
+import type { RequestContext, UseCaseDeps } from './deps';
+import { findAlternatives } from './findAlternatives';
+import { findCallerBooking, type BookingLookupInput } from './findCallerBooking';
+import { whichBookingAnswer } from '../whichBookingAnswer';
+
+export interface RescheduleAppointmentInput extends BookingLookupInput {
+  /** The new time (UTC). */
+  newSlotStartUtc: string;
+}
+
+/** The move has an outcome the caller can be told: settled, proven at the new time, or its answer was lost. */
+const moveSettled = (moveId: string) => (state: Booking): boolean =>
+  state.move?.moveId !== moveId ? true : state.move.stage === 'unknown';
+
+/**
+ * Move the caller's booking on Cal.com (POST /v2/bookings/{uid}/reschedule), once per function call:
+ * retries join the same move. The new uid is claimed only when Cal.com's answer is this booking moved;
+ * the caller hears "moved" only once the BOOKING_RESCHEDULED webhook proves it, and a move Cal.com
+ * refused leaves the booking where it was (a taken time comes with alternatives).
+ */
+export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: RescheduleAppointmentInput): Promise<AgentAnswer> => {
+  const language = input.language ?? deps.settings.defaultLanguage;
+  const { timeZone, confirmationWaitMs } = deps.settings;
+  const found = await findCallerBooking(deps, ctx, input, language);
+  if (found.found === 'invalid') return found.answer;
+  if (found.found === 'several') return whichBookingAnswer(found.bookings, deps.settings.services, timeZone, language);
+  if (found.found === 'none') return { success: false, status: 'not_found', message: messages[language].notFound() };
+  const { bookingId, state } = found;
+  const moveId = moveIdFor(ctx.callId, bookingId, input.newSlotStartUtc);
+  const joining = state.move?.moveId === moveId || state.lastMove?.moveId === moveId;
+  if (!joining && !state.move && (!state.uid || !MOVABLE.includes(state.status))) {
+    if (state.status === 'cancelled' || state.status === 'rejected' || state.status === 'reschedule_requested') return answerFor(state, timeZone, [], language);
+    return { success: false, status: 'error', message: messages[language].notMovable(localParts(state.slotStart!, timeZone)), booking_id: bookingId, booking_status: state.status, retryable: false };
+  }
+  const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
+  const toSlotStart = new Date(input.newSlotStartUtc).toISOString();
+  const { appended, state: requested } = await handleBookingCommand(
+    deps.store,
+    bookingId,
+    { type: 'RequestMove', data: { moveId, byCallId: ctx.callId, toSlotStart, now: deps.now().toISOString() } },
+    causation,
+  );
+  if (appended.length > 0) await postMove(deps, bookingId, requested, input.reason, causation);
+  else deps.telemetry.log('info', 'Repeated reschedule_appointment joined the move', { bookingId, callId: ctx.callId });
+
+  const after = await waitForBooking(deps.store, bookingId, moveSettled(moveId), confirmationWaitMs);
+  const answer =
+    after.lastMove?.moveId === moveId && after.lastMove.outcome === 'failed'
+      ? failedMoveAnswer(after, timeZone, after.lastMove.reason === 'slot_unavailable' ? await findAlternatives(deps, toSlotStart, after.eventTypeId) : [], language)
+      : answerFor(after, timeZone, [], language);
+  deps.telemetry.moveAnswered(answer.status);
+  deps.telemetry.log('info', 'reschedule_appointment answered', { bookingId, callId: ctx.callId, status: answer.status, bookingStatus: after.status });
+  return answer;
+};
+
+/** The one reschedule POST of a move, and the fact it produced. */
+const postMove = async (deps: UseCaseDeps, bookingId: string, state: Booking, reason: string | undefined, causation: Causation): Promise<void> => {
+  const move = state.move!;
+  const result = await deps.calcom.rescheduleBooking({
+    uid: move.fromUid,
+    start: move.toSlotStart,
+    eventTypeId: state.eventTypeId ?? deps.settings.eventTypeId,
+    reason: reason ?? 'Moved by the caller through the voice agent',
+  });
+  const now = deps.now().toISOString();
+  if (result.outcome === 'answered') {
+    const { booking } = result;
+    const answer = {
+      ...calcomAnswerOf(result.httpStatus, booking, result.latencyMs),
+      ...(booking.rescheduledFromUid && { rescheduledFromUid: booking.rescheduledFromUid }),
+    };
+    // Claim the new uid only for an answer that is this booking moved; otherwise only read who owns it.
+    const looksMoved = moveAnswerGaps(state, answer, bookingId).length === 0;
+    const uidOwner = looksMoved && state.callId
+      ? await claimCalcomUid(deps.store, { uid: answer.uid, bookingId, callId: state.callId, now }, causation)
+      : await readUidOwner(deps.store, answer.uid);
+    await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveAnswer', data: { moveId: move.moveId, answer, uidOwner, now } }, causation);
+    return;
+  }
+  const failure = { reason: result.outcome === 'rejected' ? 'rejected' : result.reason, httpStatus: result.httpStatus, message: result.message, latencyMs: result.latencyMs } as const;
+  deps.telemetry.log('warn', 'Cal.com did not move the booking', { bookingId, callId: state.callId, reason: failure.reason, httpStatus: failure.httpStatus });
+  if (failure.reason === 'rejected' && (failure.httpStatus === 401 || (failure.httpStatus === 403 && !/minimum notice/i.test(failure.message)))) {
+    deps.telemetry.calcomConfigurationError('unauthorized');
+    deps.telemetry.log('error', 'Cal.com refused the API key (CALCOM_API_KEY)', { alert: 'calcom_misconfigured', refusal: 'unauthorized', bookingId });
+  }
+  await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveFailure', data: { moveId: move.moveId, ...failure, now } }, causation);
+};
