@@ -28,8 +28,10 @@ export interface TestService {
   url: string;
   db: SqlDatabase;
   logs: string[];
-  callFunction(name: string, body: unknown, options?: { signature?: string | null; raw?: string }): Promise<{ status: number; json: any }>;
-  sendWebhook(body: unknown, options?: { signature?: string | null; raw?: string }): Promise<{ status: number; json: any }>;
+  /** `practice`: through the /p/<practice>/ routes. */
+  callFunction(name: string, body: unknown, options?: { signature?: string | null; raw?: string; practice?: string }): Promise<{ status: number; json: any }>;
+  /** `secret`: the practice's webhook secret; `practice`: through /p/<practice>/webhooks/calcom. */
+  sendWebhook(body: unknown, options?: { signature?: string | null; raw?: string; practice?: string; secret?: string }): Promise<{ status: number; json: any }>;
   get(path: string, options?: { token?: string | null; accept?: string }): Promise<{ status: number; json: any; text: string }>;
   stop(): Promise<void>;
 }
@@ -79,15 +81,15 @@ export const startTestService = async (
     url,
     db,
     logs,
-    callFunction: (name, body, { signature, raw } = {}) => {
+    callFunction: (name, body, { signature, raw, practice } = {}) => {
       const text = raw ?? JSON.stringify(body);
       const sig = signature === undefined ? signRetell(text) : signature;
-      return post(`/retell/functions/${name}`, text, sig === null ? {} : { 'x-retell-signature': sig });
+      return post(`${practice ? `/p/${practice}` : ''}/retell/functions/${name}`, text, sig === null ? {} : { 'x-retell-signature': sig });
     },
-    sendWebhook: (body, { signature, raw } = {}) => {
+    sendWebhook: (body, { signature, raw, practice, secret } = {}) => {
       const text = raw ?? JSON.stringify(body);
-      const sig = signature === undefined ? signCalcom(text) : signature;
-      return post('/webhooks/calcom', text, sig === null ? {} : { 'x-cal-signature-256': sig });
+      const sig = signature === undefined ? signCalcom(text, secret) : signature;
+      return post(`${practice ? `/p/${practice}` : ''}/webhooks/calcom`, text, sig === null ? {} : { 'x-cal-signature-256': sig });
     },
     get: async (path, { token = ADMIN_TOKEN, accept = 'application/json' } = {}) => {
       const response = await fetch(`${url}${path}`, { headers: { accept, ...(token ? { authorization: `Bearer ${token}` } : {}) } });

@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import nock from 'nock';
 import { fixtureBooking, type ResolvedBooking } from '../../fixtures/calcom/booking';
-import { bookingFound, bookingNotFound, bookingsList, createdBooking, slots, type ApiAnswer } from '../../fixtures/calcom/apiAnswers';
+import { bookingFound, bookingNotFound, bookingOutput, bookingsList, createdBooking, rescheduleCancelled, rescheduledBooking, slots, type ApiAnswer } from '../../fixtures/calcom/apiAnswers';
 import schemas from '../../fixtures/calcom/createBookingInput.openapi.json';
 import { CALCOM_BASE } from '../../support/testService';
 
@@ -46,13 +46,41 @@ export const bookingFrom = (request: SentCreate, overrides: Partial<ResolvedBook
 
 const reply = (answer: ApiAnswer): [number, string, Record<string, string>] => [answer.status, JSON.stringify(answer.body), answer.headers ?? { 'content-type': 'application/json' }];
 
+/** A reschedule request exactly as we sent it (POST /v2/bookings/{uid}/reschedule). */
+export interface SentReschedule {
+  uid: string;
+  start: string;
+  reschedulingReason?: string;
+}
+
+/**
+ * What Cal.com does with a reschedule (bookings.service.ts rescheduleBooking → handleNewBooking with
+ * rescheduleUid): a NEW booking at the new start with the old one's attendee, event type and metadata,
+ * `fromReschedule` the old uid; the old booking becomes CANCELLED with `rescheduled: true`. A cancelled
+ * booking cannot be moved (400).
+ */
+const moveBooking = (bookings: Map<string, ResolvedBooking>, request: SentReschedule): ApiAnswer => {
+  const old = bookings.get(request.uid);
+  if (!old) return bookingNotFound(request.uid, { path: `/v2/bookings/${request.uid}/reschedule` });
+  if (old.status === 'CANCELLED') return rescheduleCancelled(request.uid);
+  const { id: _id, uid: _uid, end: _end, videoCallUrl: _video, ...kept } = old;
+  const moved = fixtureBooking({ ...kept, start: request.start, createdAt: new Date().toISOString(), fromReschedule: old.uid });
+  bookings.set(moved.uid, moved);
+  bookings.set(old.uid, { ...old, status: 'CANCELLED', rescheduled: true });
+  return rescheduledBooking(moved, old.uid);
+};
+
 /**
  * Cal.com API v2 at the HTTP boundary (nock), answering with the fixtures shaped from Cal.com's source.
- * Creates answer `onCreate` (default: a new booking made of the request); the bookings it made are
- * found by GET /v2/bookings/{uid} and GET /v2/bookings; slots answer `freeSlots`.
+ * Creates answer `onCreate` (default: a new booking made of the request), reschedules `onReschedule`
+ * (default: what Cal.com does, see moveBooking), cancels mark the booking cancelled; the bookings it
+ * made are found by GET /v2/bookings/{uid} and GET /v2/bookings; slots answer `freeSlots`. One stand-in
+ * per Cal.com account (`base`): every request's API key is recorded in `apiKeys`.
  */
-export const calcomStandIn = () => {
+export const calcomStandIn = (base = CALCOM_BASE) => {
   const creates: SentCreate[] = [];
+  const reschedules: SentReschedule[] = [];
+  const apiKeys: string[] = [];
   const bookings = new Map<string, ResolvedBooking>();
   const state = {
     onCreate: (request: SentCreate): ApiAnswer => {
@@ -60,16 +88,37 @@ export const calcomStandIn = () => {
       bookings.set(booking.uid, booking);
       return createdBooking(booking);
     },
+    onReschedule: (request: SentReschedule): ApiAnswer => moveBooking(bookings, request),
     freeSlots: {} as Record<string, string[]>,
     lookups: [] as string[],
     searches: [] as string[],
   };
-  nock(CALCOM_BASE)
+  const recordKey = function (this: { req: { headers: Record<string, string | string[] | undefined> } }) {
+    apiKeys.push(String(this.req.headers.authorization ?? '').replace(/^Bearer /, ''));
+  };
+  nock(base)
     .persist()
     .post('/v2/bookings')
-    .reply((_uri, body) => {
+    .reply(function (_uri, body) {
+      recordKey.call(this);
       creates.push(body as SentCreate);
       return reply(state.onCreate(body as SentCreate));
+    })
+    .post(/^\/v2\/bookings\/[^/]+\/reschedule$/)
+    .reply(function (uri, body) {
+      recordKey.call(this);
+      const request = { uid: decodeURIComponent(uri.split('/')[3]!), ...(body as { start: string; reschedulingReason?: string }) };
+      reschedules.push(request);
+      return reply(state.onReschedule(request));
+    })
+    .post(/^\/v2\/bookings\/[^/]+\/cancel$/)
+    .reply(function (uri) {
+      recordKey.call(this);
+      const uid = decodeURIComponent(uri.split('/')[3]!);
+      const booking = bookings.get(uid);
+      if (!booking) return reply(bookingNotFound(uid));
+      bookings.set(uid, { ...booking, status: 'CANCELLED' });
+      return reply({ status: 200, body: { status: 'success', data: bookingOutput({ ...booking, status: 'CANCELLED' }) } });
     })
     .get(/^\/v2\/bookings\/[^/?]+$/)
     .reply((uri) => {
@@ -91,9 +140,14 @@ export const calcomStandIn = () => {
     .reply(() => reply(slots(state.freeSlots, 'Europe/Berlin')));
   return {
     creates,
+    reschedules,
+    apiKeys,
     bookings,
     /** What Cal.com answers the next creates. */
     answerCreates: (answer: (request: SentCreate) => ApiAnswer) => void (state.onCreate = answer),
+    /** What Cal.com answers the next reschedules (`move` does what Cal.com does). */
+    answerReschedules: (answer: (request: SentReschedule, move: (request: SentReschedule) => ApiAnswer) => ApiAnswer) =>
+      void (state.onReschedule = (request) => answer(request, (r) => moveBooking(bookings, r))),
     keep: (booking: ResolvedBooking) => void bookings.set(booking.uid, booking),
     setFreeSlots: (days: Record<string, string[]>) => void (state.freeSlots = days),
     lookups: state.lookups,
