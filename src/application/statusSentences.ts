@@ -1,11 +1,19 @@
 import { initialState, type Booking } from '../domain';
 import { answerFor } from './agentAnswer';
 import { messages, type Language } from './messages';
+import { failedMoveAnswer } from './moveAnswer';
+import { whichBookingAnswer } from './whichBookingAnswer';
 
 /** A sample slot the table's sentences speak about. */
 const SLOT = '2025-10-10T06:00:00.000Z';
 const ZONE = 'Europe/Berlin';
 const ALTERNATIVE = [{ date: '2025-10-10', time: '08:30', start: '2025-10-10T06:30:00.000Z' }];
+
+const NEW_SLOT = '2025-10-17T07:00:00.000Z';
+const moving = (stage: 'requested' | 'unknown'): Partial<Booking> => ({
+  move: { moveId: 'm', byCallId: 'c2', fromUid: 'u', fromSlotStart: SLOT, toSlotStart: NEW_SLOT, requestedAt: SLOT, stage },
+});
+const failedMove = (reason: string): Partial<Booking> => ({ lastMove: { moveId: 'm', fromSlotStart: SLOT, toSlotStart: NEW_SLOT, outcome: 'failed', reason } });
 
 const state = (status: Booking['status'], extra: Partial<Booking> = {}): Booking => ({ ...initialState(), status, bookingId: 'b', callId: 'c', slotStart: SLOT, ...extra });
 
@@ -27,6 +35,18 @@ export const statusSentences = (): Array<{ status: string; when: string; de: str
     { status: 'available', when: '`check_availability`: the time is free', ...both((l) => messages[l].available({ date: '2025-10-10', time: '08:00' })) },
     { status: 'cancelled', when: 'cancelled by the caller, the host or Cal.com', ...both(of(state('cancelled'))) },
     { status: 'cancelled', when: 'the host asked for a new time (`reschedule_requested`)', ...both(of(state('reschedule_requested'))) },
+    { status: 'confirmed', when: '`reschedule_appointment`: the BOOKING_RESCHEDULED webhook proved the new time (here 17.10.2025 09:00)', ...both(of(state('confirmed', { slotStart: NEW_SLOT, lastMove: { toSlotStart: NEW_SLOT, outcome: 'moved' } }))) },
+    { status: 'pending', when: 'a move Cal.com accepted (or has not answered yet), not yet proven', ...both(of(state('confirmed', moving('requested')))) },
+    { status: 'pending', when: "a move whose answer was lost (timeout, 5xx): `success: false`", ...both(of(state('confirmed', moving('unknown')))) },
+    { status: 'slot_unavailable', when: 'the new time is taken: the old appointment stands (with `alternatives`)', ...both((l) => failedMoveAnswer(state('confirmed', failedMove('slot_unavailable')), ZONE, ALTERNATIVE, l).message) },
+    { status: 'error', when: 'too close to the appointment to move it (Cal.com\'s minimum notice); `retryable: false`', ...both((l) => failedMoveAnswer(state('confirmed', failedMove('too_late')), ZONE, [], l).message) },
+    { status: 'error', when: 'Cal.com did not move it (network, or it answered with another booking); `retryable: true`', ...both((l) => failedMoveAnswer(state('confirmed', failedMove('not_moved')), ZONE, [], l).message) },
+    { status: 'error', when: 'a booking Cal.com does not hold as confirmed cannot be moved; `retryable: false`', ...both((l) => messages[l].notMovable({ date: '2025-10-10', time: '08:00' })) },
+    {
+      status: 'several_found',
+      when: 'a caller who calls back has several upcoming bookings that match (with `matches`, soonest first)',
+      ...both((l) => whichBookingAnswer([state('confirmed'), state('confirmed', { slotStart: NEW_SLOT })], [], ZONE, l).message),
+    },
     { status: 'not_found', when: 'no booking of this call or caller for these details', ...both(of(initialState())) },
     { status: 'invalid_input', when: 'arguments missing or unclear (`problems` in English for the LLM)', ...both((l) => messages[l].invalid(['date is missing'])) },
     { status: 'invalid_input', when: 'Cal.com refused the phone number', ...both(of(state('failed', { failure: { reason: 'rejected', message: '', refusal: 'invalid_phone' } }))) },

@@ -144,6 +144,10 @@ describe.each(sqlTargets)('two practices in one process (%s)', (_name, openDb) =
     // A webhook signed with the other practice's secret is refused at this practice's route.
     const booking = bookingOf(london, london.creates[0]!.metadata.call_id!);
     expect((await t.sendWebhook(undefined, { raw: serialize(bookingCreated(booking)), practice: BERLIN.id, secret: LONDON.secret })).status).toBe(401);
+    // Signed by one practice, naming another practice's booking: recorded as an orphan, nothing changes.
+    const berlinBooking = [...berlin.bookings.values()][0]!;
+    const crossed = await t.sendWebhook(undefined, { raw: serialize(bookingCreated({ ...berlinBooking, uid: 'crossedUid0000000000001' })), secret: LONDON.secret });
+    expect(crossed).toMatchObject({ status: 200, json: { status: 'recorded', applied: [], orphan: 'other_practice' } });
   });
 
   it('asks which service when a practice offers several, listing them in words', async () => {
