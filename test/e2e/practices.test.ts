@@ -140,6 +140,12 @@ describe.each(sqlTargets)('two practices in one process (%s)', (_name, openDb) =
     // 09:00 in London (BST) is 08:00 UTC; 09:00 in Berlin was 07:00 UTC.
     expect(london.creates[0]).toMatchObject({ eventTypeId: 2001, start: '2031-06-02T08:00:00.000Z' });
     expect(berlin.apiKeys.every((key) => key === BERLIN.key)).toBe(true);
+    // The analysts' view filters by practice.
+    const rows = await eventually(async () => {
+      const found = (await t.get(`/appointments?practice=${LONDON.id}`)).json.appointments;
+      return found?.length ? found : undefined;
+    });
+    expect(rows.map((r: { practiceId: string }) => r.practiceId)).toEqual([LONDON.id]);
 
     // A webhook signed with the other practice's secret is refused at this practice's route.
     const booking = bookingOf(london, london.creates[0]!.metadata.call_id!);

@@ -97,7 +97,7 @@ describe('the API description', () => {
       const { schemas } = doc.components;
       expect(schemas.AgentAnswer.properties.status.enum).toEqual(agentAnswerSchema.shape.status.options);
       expect(schemas.CalcomWebhook.required).toEqual(['triggerEvent', 'createdAt', 'payload']);
-      expect(doc.paths['/appointments'].get.parameters.map((p: Json) => p.name)).toEqual(['call_id', 'booking_uid']);
+      expect(doc.paths['/appointments'].get.parameters.map((p: Json) => p.name)).toEqual(['call_id', 'booking_uid', 'practice']);
       expect(doc.paths['/bookings/{bookingId}/events'].get.parameters[0]).toMatchObject({ name: 'bookingId', in: 'path', required: true, schema: { format: 'uuid' } });
       // Both German and English argument names, and which must be given.
       expect(Object.keys(schemas.BookAppointmentArguments.properties)).toEqual(

@@ -1,6 +1,7 @@
 import {
   CLOCK_SKEW_ALLOWANCE_MS,
   CalcomUidClaimed,
+  CalcomUidReleased,
   callEventSchema,
   deliveryEventSchema,
   type Booking,
@@ -247,6 +248,13 @@ const describeOtherEvent = (stored: StoredEvent, ctx: DescribeContext): EventDes
     if (claim.success) {
       const d = claim.data;
       return plain(`Claimed Cal.com uid ${d.uid} for booking ${short(d.bookingId)} (the first claimant owns it)`, defined({ uid: d.uid, bookingId: d.bookingId }), { bookingId: d.bookingId, uid: d.uid });
+    }
+  }
+  if (stored.type === 'CalcomUidReleased') {
+    const release = CalcomUidReleased.shape.data.safeParse(stored.data);
+    if (release.success) {
+      const d = release.data;
+      return plain(`Released Cal.com uid ${d.uid}: booking ${short(d.bookingId)} moved to uid ${d.movedTo} (the claim stays its own)`, defined({ uid: d.uid, movedTo: d.movedTo, bookingId: d.bookingId }), { bookingId: d.bookingId, uid: d.uid });
     }
   }
   const call = callEventSchema.safeParse({ type: stored.type, data: stored.data });

@@ -7,8 +7,12 @@ import { sendError } from '../errors';
 import type { HttpContext } from '../httpContext';
 
 export const appointmentsQuery = z
-  .object({ call_id: z.string().min(1).max(256).optional(), booking_uid: z.string().min(1).max(256).optional() })
-  .refine((q) => q.call_id || q.booking_uid, 'give call_id or booking_uid');
+  .object({
+    call_id: z.string().min(1).max(256).optional(),
+    booking_uid: z.string().min(1).max(256).optional(),
+    practice: z.string().min(1).max(64).optional().describe("Only this practice's bookings (alone: its most recent 500)"),
+  })
+  .refine((q) => q.call_id || q.booking_uid || q.practice, 'give call_id, booking_uid or practice');
 
 export const bookingIdParam = z.uuid('bookingId must be a UUID');
 
@@ -20,7 +24,7 @@ export const readModelRoutes = (ctx: HttpContext): Router => {
   router.get('/appointments', admin, async (req, res) => {
     const query = appointmentsQuery.safeParse(req.query);
     if (!query.success) return void sendError(res, 400, 'invalid_query', query.error.issues.map((i) => i.message).join('; '));
-    const rows = await findAppointments(ctx.readModel, { callId: query.data.call_id, bookingUid: query.data.booking_uid });
+    const rows = await findAppointments(ctx.readModel, { callId: query.data.call_id, bookingUid: query.data.booking_uid, practiceId: query.data.practice });
     res.json({ appointments: rows });
   });
 
