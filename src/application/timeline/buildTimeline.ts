@@ -1,4 +1,5 @@
 import { CalcomUidClaimed, evolve, initialState, type Booking, type BookingEvent } from '../../domain';
+import { DEFAULT_PRACTICE_ID } from '../practice';
 import { isBookingEventType, toBookingEvent } from '../eventEnvelope';
 import type { StoredEvent } from '../ports/eventStore';
 import { describeEvent } from './describeEvent';
@@ -273,6 +274,7 @@ const bookingStates = (states: Map<string, Booking>, lastOf: Map<string, StoredE
     return {
       bookingId,
       callId: s.callId ?? callOfBooking.get(bookingId) ?? null,
+      practiceId: s.practiceId ?? DEFAULT_PRACTICE_ID,
       attendeeName: s.attendee?.name ?? null,
       slotStart: s.slotStart ?? null,
       status: s.status,

@@ -1,3 +1,4 @@
+import { DEFAULT_PRACTICE_ID } from '../practice';
 import { asOfLine, callStatusLine, callTitle, groupsOf, sharedUids, stateNote, subjectTitle, summaryLine, TIMES_LEGEND } from './describeTimeline';
 import type { Timeline, TimelineEntry } from './timelineModel';
 
@@ -40,7 +41,8 @@ export const renderText = (timeline: Timeline): string => {
   if (timeline.bookings.length === 0) lines.push('  none');
   for (const b of timeline.bookings) {
     const note = stateNote(b);
-    lines.push(`  ${b.bookingId}  call ${plain(b.callId ?? '?')}  ${plain(b.attendeeName ?? '?')}  ${b.slotStart ?? ''}  ${b.status.toUpperCase()}${note ? `  ${plain(note)}` : ''}`);
+    const practice = b.practiceId === DEFAULT_PRACTICE_ID ? '' : `  practice ${plain(b.practiceId)}`;
+    lines.push(`  ${b.bookingId}  call ${plain(b.callId ?? '?')}${practice}  ${plain(b.attendeeName ?? '?')}  ${b.slotStart ?? ''}  ${b.status.toUpperCase()}${note ? `  ${plain(note)}` : ''}`);
   }
   for (const call of timeline.calls) {
     if (call.entries.length === 0 && call.laterEventCount > 0) lines.push(`  call ${plain(call.callId ?? '(none)')}: ${plain(callStatusLine(timeline, call))}`);

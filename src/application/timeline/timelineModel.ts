@@ -80,6 +80,8 @@ export interface TimelineCall {
 export interface BookingStateView {
   bookingId: string;
   callId: string | null;
+  /** The practice the booking is for (`default`: the environment's). */
+  practiceId: string;
   attendeeName: string | null;
   slotStart: string | null;
   status: BookingStatus;
