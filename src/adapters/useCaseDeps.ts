@@ -51,6 +51,7 @@ export const settingsFor = (config: Config, practice: Practice | undefined): Boo
   timeZone: practice?.timeZone ?? config.BOOKING_TIMEZONE,
   placeholderEmailDomain: practice?.placeholderEmailDomain ?? config.PLACEHOLDER_EMAIL_DOMAIN,
   confirmationWaitMs: config.CONFIRMATION_WAIT_MS,
+  confirmationPollMs: config.CONFIRMATION_POLL_MS,
   defaultLanguage: practice?.language ?? config.DEFAULT_LANGUAGE,
   phoneRegion: practice?.phoneRegion ?? config.DEFAULT_PHONE_REGION,
   horizonDays: config.BOOKING_HORIZON_DAYS,

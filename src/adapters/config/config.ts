@@ -47,6 +47,8 @@ const schema = z.object({
     .default('DE'),
   BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   CONFIRMATION_WAIT_MS: z.coerce.number().int().min(0).default(4000),
+  /** A waiting request is woken by the append that settles it; this slow poll only covers a lost signal. */
+  CONFIRMATION_POLL_MS: positiveMs(1000),
   RECONCILE_AFTER_MS: positiveMs(15 * 60_000),
   RECONCILE_INTERVAL_MS: positiveMs(60_000),
   /** A booking with no Cal.com answer recorded after this long is taken up again (longer than a POST can take). */

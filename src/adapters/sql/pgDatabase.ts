@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Client, Pool, type PoolConfig } from 'pg';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
 
 export interface PgDatabaseOptions extends PoolConfig {
@@ -63,6 +63,56 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
         client.release(broken);
       }
     },
+    listen: (channel, onNotify) => listenOn({ connectionString, ...(schema ? { options: `-c search_path=${schema}` } : {}), ...config }, channel, onNotify),
     close: () => pool.end(),
+  };
+};
+
+/**
+ * LISTEN on a dedicated client; when the server goes away the client is replaced (every second until it
+ * answers). Notifications sent while it was away are lost: the waiters' slow polling covers that gap.
+ */
+const listenOn = async (config: PoolConfig, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> => {
+  const name = safeIdentifier(channel);
+  let stopped = false;
+  let client: Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new Client(config);
+    next.on('notification', (message) => {
+      if (message.channel === name) onNotify(message.payload ?? '');
+    });
+    const lost = () => {
+      if (client === next) client = undefined;
+      void next.end().catch(() => undefined);
+      schedule();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${name}`);
+    } catch (error) {
+      next.off('end', lost);
+      void next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) return void (await next.end().catch(() => undefined));
+    client = next;
+  };
+  const schedule = () => {
+    if (stopped || retry || client) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(schedule);
+    }, 1000);
+    retry.unref();
+  };
+  // Unreachable now: keep trying in the background (the waiters poll slowly meanwhile).
+  await connect().catch(schedule);
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 };

@@ -71,6 +71,11 @@ export interface EventStore {
   /** Position of the newest event `readAll` can return; undefined for an empty store. */
   headPosition(): Promise<string | undefined>;
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * Tells `listener` the stream id of every append: this process's at once, other processes' too where
+   * the store can (PostgreSQL NOTIFY). A hint to read again, never the data itself; returns "stop".
+   */
+  onAppended?(listener: (streamId: string) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -9,5 +9,10 @@ export interface SqlDatabase extends SqlExecutor {
   exec(script: string): Promise<void>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL LISTEN on `channel` over a connection of its own (re-established after a server restart):
+   * `onNotify` gets each NOTIFY payload, from this process or any other. Absent on PGlite (one process).
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { attendeeIdentity, bookingIdFor, isStuck } from '../../domain';
 import { answerFor, isAnswerable, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import type { Language } from '../messages';
-import { waitForBooking } from '../waitForBooking';
+import { waitForBooking, type WokenBy } from '../waitForBooking';
 import type { RequestContext, UseCaseDeps } from './deps';
 import { chooseService } from './chooseService';
 import { findAlternatives } from './findAlternatives';
@@ -67,11 +67,15 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
     await resumeBooking(deps, bookingId, 'retried_call');
   } else deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
 
-  const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs);
+  let wokenBy: WokenBy | undefined;
+  const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs, {
+    pollMs: deps.settings.confirmationPollMs,
+    onDone: (how) => (wokenBy = how),
+  });
   const needsAlternatives = state.status === 'slot_unavailable' || state.status === 'duplicate';
   const alternatives = needsAlternatives ? await findAlternatives(deps, state.slotStart ?? input.slotStartUtc, eventTypeId) : [];
   const answer = answerFor(state, timeZone, alternatives, input.language ?? state.language);
   deps.telemetry.bookingAnswered(answer.status);
-  deps.telemetry.log('info', 'book_appointment answered', { bookingId, callId: ctx.callId, status: answer.status, bookingStatus: state.status });
+  deps.telemetry.log('info', 'book_appointment answered', { bookingId, callId: ctx.callId, status: answer.status, bookingStatus: state.status, wokenBy });
   return { ...answer, appointment: answer.appointment && { ...answer.appointment, service } };
 };

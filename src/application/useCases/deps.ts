@@ -16,6 +16,8 @@ export interface BookingSettings {
   placeholderEmailDomain: string;
   /** How long book_appointment waits for the confirming webhook before answering `pending`. */
   confirmationWaitMs: number;
+  /** The slow re-read of a waiting request (appends wake it at once). */
+  confirmationPollMs?: number;
   defaultLanguage: 'de' | 'en';
   /** National phone numbers are read in this region (DEFAULT_PHONE_REGION). */
   phoneRegion: PhoneRegion;

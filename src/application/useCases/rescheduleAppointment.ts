@@ -53,7 +53,7 @@ export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestConte
   if (appended.length > 0) await postMove(deps, bookingId, requested, input.reason, causation);
   else deps.telemetry.log('info', 'Repeated reschedule_appointment joined the move', { bookingId, callId: ctx.callId });
 
-  const after = await waitForBooking(deps.store, bookingId, moveSettled(moveId), confirmationWaitMs);
+  const after = await waitForBooking(deps.store, bookingId, moveSettled(moveId), confirmationWaitMs, { pollMs: deps.settings.confirmationPollMs });
   const answer =
     after.lastMove?.moveId === moveId && after.lastMove.outcome === 'failed'
       ? failedMoveAnswer(after, timeZone, after.lastMove.reason === 'slot_unavailable' ? await findAlternatives(deps, toSlotStart, after.eventTypeId) : [], language)

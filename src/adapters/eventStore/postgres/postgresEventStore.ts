@@ -17,6 +17,9 @@ const expectedArgs = (expected: ExpectedVersion): [string, number] =>
 const parseActual = (detail: unknown): number | undefined =>
   detail === 'absent' || typeof detail !== 'string' ? undefined : Number(detail);
 
+/** The NOTIFY channel of appends; the payload is the stream id. */
+const APPENDED_CHANNEL = 'bl_appended';
+
 /** The event store on PostgreSQL, served by a `pg` pool or by embedded PGlite (same SQL). */
 export const createPostgresEventStore = async (
   db: SqlDatabase,
@@ -25,6 +28,14 @@ export const createPostgresEventStore = async (
   await db.exec(eventStoreSchema);
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
+  // Appends of other processes on the same PostgreSQL wake this one's waiters and subscriptions too.
+  const notify = db.kind === 'postgres' && db.listen !== undefined;
+  const stopListening = notify
+    ? await db.listen!(APPENDED_CHANNEL, (streamId) => {
+        appended.emit('stream', streamId);
+        appended.emit('appended');
+      }).catch(() => undefined)
+    : undefined;
   const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
   const readAll: EventStore['readAll'] = async ({ after, maxCount = 1000 } = {}) => {
@@ -47,9 +58,11 @@ export const createPostgresEventStore = async (
       const [kind, version] = expectedArgs(expectedVersion);
       try {
         const { rows } = await db.query<{ next_version: string; last_position: string }>(
-          'SELECT next_version::text, last_position FROM bl_append($1, $2, $3, $4::jsonb)',
+          // The NOTIFY is sent on commit, only when the append succeeds.
+          `SELECT next_version::text, last_position${notify ? `, pg_notify('${APPENDED_CHANNEL}', $1)` : ''} FROM bl_append($1, $2, $3, $4::jsonb)`,
           [streamId, kind, version, JSON.stringify(payload)],
         );
+        appended.emit('stream', streamId);
         appended.emit('appended');
         return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
       } catch (error) {
@@ -88,7 +101,13 @@ export const createPostgresEventStore = async (
         },
       ),
 
+    onAppended: (listener) => {
+      appended.on('stream', listener);
+      return () => appended.off('stream', listener);
+    },
+
     close: async () => {
+      await stopListening?.();
       appended.removeAllListeners();
       if (options.ownsDatabase) await db.close();
     },
