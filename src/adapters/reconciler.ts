@@ -5,6 +5,7 @@ import { reconcileBookings, type ReconcileReport } from '../application/useCases
 import type { UseCaseDeps } from '../application/useCases/deps';
 import { findBookingsAwaitingProof } from '../projections';
 import type { SqlDatabase } from './sql/sqlDatabase';
+import { leaseTtlMs } from './leaseTtl';
 
 export interface Reconciler {
   runOnce(): Promise<ReconcileReport>;
@@ -21,7 +22,7 @@ export const createReconciler = (options: { deps: UseCaseDeps; readModel: SqlDat
   let running: Promise<ReconcileReport> | undefined;
   const runOnce = () => {
     running ??= (async () => {
-      if (leases && !(await leases.tryAcquire('reconciler', holder, Math.max(5_000, 3 * (options.intervalMs ?? 0))))) return { checked: 0, markedUnconfirmed: [] };
+      if (leases && !(await leases.tryAcquire('reconciler', holder, leaseTtlMs(options.intervalMs)))) return { checked: 0, markedUnconfirmed: [] };
       const olderThan = new Date(deps.now().getTime() - windowMs);
       return reconcileBookings(deps, await findBookingsAwaitingProof(readModel, olderThan), windowMs);
     })().finally(() => {

@@ -5,6 +5,7 @@ import type { SqlDatabase } from '../application/ports/sql';
 import type { UseCaseDeps } from '../application/useCases/deps';
 import { resumeBooking, type ResumeOutcome } from '../application/useCases/resumeBooking';
 import { findStuckBookings } from '../projections';
+import { leaseTtlMs } from './leaseTtl';
 
 export interface Resumer {
   runOnce(): Promise<Record<ResumeOutcome, number> | undefined>;
@@ -22,7 +23,7 @@ export const createResumer = (options: { deps: UseCaseDeps; readModel: SqlDataba
   let running: Promise<Record<ResumeOutcome, number> | undefined> | undefined;
   const round = async () => {
     // A short lease, renewed every round: a holder that died stops blocking the others within seconds.
-    if (!(await leases.tryAcquire('resumer', holder, Math.max(5_000, 3 * (options.intervalMs ?? 0))))) return undefined;
+    if (!(await leases.tryAcquire('resumer', holder, leaseTtlMs(options.intervalMs)))) return undefined;
     const counts: Record<ResumeOutcome, number> = { not_stuck: 0, found_at_calcom: 0, posted: 0, calcom_unreachable: 0 };
     const olderThan = new Date(deps.now().getTime() - deps.settings.resumeAfterMs);
     for (const bookingId of await findStuckBookings(readModel, olderThan)) counts[await resumeBooking(deps, bookingId, 'resumer')] += 1;

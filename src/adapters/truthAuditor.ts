@@ -5,6 +5,7 @@ import type { EventHistory } from '../application/ports/eventHistory';
 import type { Leases } from '../application/ports/lease';
 import type { UseCaseDeps } from '../application/useCases/deps';
 import { recordAuditFindings } from '../application/useCases/recordAuditFindings';
+import { leaseTtlMs } from './leaseTtl';
 
 export interface TruthAuditor {
   stop(): Promise<void>;
@@ -26,7 +27,7 @@ export const startTruthAuditor = (options: {
   const holder = `truth-audit-${randomUUID()}`;
   let running: Promise<void> | undefined;
   const round = async () => {
-    if (!(await options.leases.tryAcquire('truth-audit', holder, Math.max(5_000, 3 * options.intervalMs)))) return;
+    if (!(await options.leases.tryAcquire('truth-audit', holder, leaseTtlMs(options.intervalMs)))) return;
     const now = options.deps.now();
     const { findings } = await loadAudit(options.history, { from: new Date(now.getTime() - options.lookbackMs), to: now, now, settleMs: options.settleMs });
     await recordAuditFindings(options.deps, findings);

@@ -175,7 +175,8 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     // Retell retries the function call: the retry takes the stuck booking up at once (or the resumer did).
     await new Promise((r) => setTimeout(r, 800));
     const retried = await post(second.url, '/retell/functions/book_appointment', { call: { call_id: 'call_crash_before_post' }, args: { date: '2031-09-01', time: '12:00', name: 'Crash Test' } });
-    expect(retried.json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
+    // Accepted by Cal.com, not proven: still awaiting its webhook, or (the reconciler's window is short here) already unconfirmed.
+    expect(retried.json).toMatchObject({ status: 'pending', booking_status: expect.stringMatching(/^(awaiting_webhook|unconfirmed)$/) });
     expect(calcom.creates()).toBe(before + 1); // posted exactly once
     // (The reconciler may already have looked it up after these: its window is short here.)
     const history = (await events(second.url, retried.json.booking_id)).map((e) => e.type);
