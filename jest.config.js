@@ -1,6 +1,5 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
@@ -12,6 +11,8 @@ module.exports = {
   // The default reporter, and a list of what was skipped and why at the end.
   reporters: ['default', '<rootDir>/test/support/skippedSuitesReporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/support/jestSetup.ts'],
-  // Transpile only; `npm test` type-checks the whole project once first (tsc --noEmit).
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },
+  // Transpile only (SWC, several times faster than ts-jest); `npm test` type-checks the whole project beside the run (tsc --noEmit).
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }],
+  },
 };

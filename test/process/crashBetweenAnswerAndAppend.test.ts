@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { postgresUrl } from '../support/databases';
+import { postgresUrl, seededPgliteDirectory } from '../support/databases';
 import { startChildService, type ChildService } from '../support/childService';
 import { webhookFor, freshBooking, type CalcomBookingJson, type CreateRequest } from '../support/fakeCalcom';
 import { signCalcom, signRetell } from '../support/testService';
@@ -62,7 +62,7 @@ const post = async (url: string, route: string, body: unknown): Promise<{ status
 
 const targets: Array<[string, () => Promise<{ url: string; cleanup(): Promise<void> }>]> = [
   ['PGlite on disk', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bl-crash-'));
+    const dir = await seededPgliteDirectory(mkdtempSync(path.join(tmpdir(), 'bl-crash-')));
     return { url: `pglite://${dir}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }],
   ...(postgresUrl

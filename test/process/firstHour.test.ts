@@ -55,9 +55,9 @@ describe('a fresh set-up', () => {
   }, 60_000);
 
   it('answers every usage mistake with exit 2', async () => {
-    for (const args of [['reconcile', '--bogus'], ['rebuild', '--bogus'], ['retell-functions', '--language', 'fr'], ['timeline'], ['audit', '--from', 'yesterday'], ['nonsense']]) {
-      const result = await runCli(args, { EVENT_STORE_URL: 'pglite://memory' });
-      expect({ args, code: result.code }).toEqual({ args, code: 2 });
-    }
+    const mistakes = [['reconcile', '--bogus'], ['rebuild', '--bogus'], ['retell-functions', '--language', 'fr'], ['timeline'], ['audit', '--from', 'yesterday'], ['nonsense']];
+    // Independent processes: run side by side.
+    const results = await Promise.all(mistakes.map(async (args) => ({ args, code: (await runCli(args, { EVENT_STORE_URL: 'pglite://memory' })).code })));
+    expect(results).toEqual(mistakes.map((args) => ({ args, code: 2 })));
   }, 60_000);
 });

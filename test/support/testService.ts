@@ -43,7 +43,7 @@ export const startTestService = async (
 ): Promise<TestService> => {
   const db = await openDb();
   const eventStore = await createPostgresEventStore(db, { pollIntervalMs: 20 });
-  const stores = { eventStore, readModel: db, history: createSqlEventHistory(db), close: async () => undefined };
+  const stores = { eventStore, readModel: db, history: createSqlEventHistory(db), eventsDb: db, close: async () => undefined };
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

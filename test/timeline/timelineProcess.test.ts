@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openPgliteDatabase } from '../../src/adapters/sql/pgliteDatabase';
 import { UID, call687, call688 } from '../fixtures/incident';
 import { runCli } from '../support/cliProcess';
+import { pgliteTemplate } from '../support/pgliteTemplate';
 import { replayIncident, stopReplay, type ReplayedIncident } from './support/replayIncident';
 
 /** `booking-ledger <args>` as a real process on the PGlite directory. */
@@ -14,7 +15,7 @@ describe('booking-ledger timeline and duplicates as processes (PGlite directory)
   let replay: ReplayedIncident | undefined;
 
   beforeAll(async () => {
-    replay = await replayIncident(() => openPgliteDatabase(dir));
+    replay = await replayIncident(() => openPgliteDatabase(dir, { loadDataDir: pgliteTemplate() }));
     await stopReplay(replay);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,8 +43,14 @@ describe('booking-ledger timeline and duplicates as processes (PGlite directory)
 
   it('exits 3 when nothing matches and 2 on a usage error, saying why', async () => {
     expect(await cli(dir, ['timeline', '--call', 'call_nobody'])).toMatchObject({ code: 3, out: '', err: expect.stringContaining('No events match call call_nobody') });
-    expect(await cli(dir, ['timeline', '--as-of', 'yesterday', '--call', 'x'])).toMatchObject({ code: 2, err: expect.stringContaining('--as-of "yesterday" is not an ISO 8601 instant') });
-    expect(await cli(dir, ['timeline'])).toMatchObject({ code: 2, err: expect.stringContaining('Give exactly one of --call') });
-    expect(await cli(dir, ['timeline', '--call', 'x', '--format', 'pdf'])).toMatchObject({ code: 2 });
+    // Usage errors are found before the directory is opened: these run side by side.
+    const [asOf, none, format] = await Promise.all([
+      cli(dir, ['timeline', '--as-of', 'yesterday', '--call', 'x']),
+      cli(dir, ['timeline']),
+      cli(dir, ['timeline', '--call', 'x', '--format', 'pdf']),
+    ]);
+    expect(asOf).toMatchObject({ code: 2, err: expect.stringContaining('--as-of "yesterday" is not an ISO 8601 instant') });
+    expect(none).toMatchObject({ code: 2, err: expect.stringContaining('Give exactly one of --call') });
+    expect(format).toMatchObject({ code: 2 });
   }, 60_000);
 });

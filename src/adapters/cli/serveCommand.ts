@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config';
 import { describeStartupError } from './startupError';
 import { startService } from '../service';
+import { assertPortFree } from './portProbe';
 import { createLogger } from '../telemetry/logger';
 import { envFileRead } from '../config/envFile';
 
@@ -12,7 +13,7 @@ export const serve = async (): Promise<void> => {
   const logger = createLogger(config.LOG_LEVEL);
   const envFile = envFileRead();
   logger.info({ envFile: envFile ?? null }, envFile ? `Settings read from ${envFile} (variables set in the environment win over it)` : 'No .env file: settings from the environment only');
-  const service = await startService({ config, logger }).catch((error: unknown) => {
+  const service = await assertPortFree(config.PORT).then(() => startService({ config, logger })).catch((error: unknown) => {
     const line = describeStartupError(error, config);
     throw line ? new ConfigError([line]) : error;
   });

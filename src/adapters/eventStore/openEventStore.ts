@@ -13,6 +13,8 @@ export interface OpenedStores {
   readModel: SqlDatabase;
   /** Analysts' history queries: indexed SQL on PostgreSQL/PGlite, a full scan over `readAll` on EventStoreDB. */
   history: EventHistory;
+  /** The event store's own database when it is PostgreSQL/PGlite (readiness asks it what holds the global order back). */
+  eventsDb?: SqlDatabase;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export const openStores = async (eventStoreUrl: string, readModelUrl?: string): 
       eventStore,
       readModel,
       history,
+      eventsDb,
       close: async () => {
         await eventStore.close();
         if (separate) await readModel.close();

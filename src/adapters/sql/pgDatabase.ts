@@ -1,4 +1,4 @@
-import { Client, Pool, type PoolConfig } from 'pg';
+import { Client, DatabaseError, Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
 
 export interface PgDatabaseOptions extends PoolConfig {
@@ -26,10 +26,40 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
   // An idle client that loses its server (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
 
-  const query: SqlExecutor['query'] = async (text, params) => {
-    const result = await pool.query(text, params as unknown[] | undefined);
-    return { rows: result.rows };
+  /**
+   * A client for `work`, given back afterwards. A server that goes away while it is out makes the client
+   * emit 'error' (without a listener that crashes the process): it is then discarded, as it is when
+   * `work` marks it broken.
+   */
+  const withClient = async <T>(work: (client: PoolClient, markBroken: () => void) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken = false;
+    const markBroken = () => {
+      broken = true;
+    };
+    client.on('error', markBroken);
+    try {
+      return await work(client, markBroken);
+    } finally {
+      client.off('error', markBroken);
+      client.release(broken);
+    }
   };
+
+  /**
+   * Not pool.query: it hands every error to release(), which destroys the client, so each lost append
+   * race (SQLSTATE BL409) cost a connection. An error the server raised in a healthy session keeps the
+   * client; a broken connection (or a FATAL/PANIC from the server) discards it.
+   */
+  const query: SqlExecutor['query'] = (text, params) =>
+    withClient(async (client, markBroken) => {
+      try {
+        return { rows: (await client.query(text, params as unknown[] | undefined)).rows };
+      } catch (error) {
+        if (!(error instanceof DatabaseError) || error.severity === 'FATAL' || error.severity === 'PANIC') markBroken();
+        throw error;
+      }
+    });
 
   return {
     kind: 'postgres',
@@ -37,32 +67,20 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
     exec: async (script) => {
       await pool.query(script);
     },
-    transaction: async (work) => {
-      const client = await pool.connect();
-      let broken = false;
-      // A server that goes away mid-transaction makes the client emit 'error'; without a listener that
-      // crashes the process. The failing query rejects anyway; mark the client broken so it is discarded.
-      const onError = () => {
-        broken = true;
-      };
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
-        const result = await work({
-          query: async (text, params) => ({ rows: (await client.query(text, params as unknown[] | undefined)).rows }),
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
-      }
-    },
+    transaction: (work) =>
+      withClient(async (client, markBroken) => {
+        try {
+          await client.query('BEGIN');
+          const result = await work({
+            query: async (text, params) => ({ rows: (await client.query(text, params as unknown[] | undefined)).rows }),
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(markBroken);
+          throw error;
+        }
+      }),
     listen: (channel, onNotify) => listenOn({ connectionString, ...(schema ? { options: `-c search_path=${schema}` } : {}), ...config }, channel, onNotify),
     close: () => pool.end(),
   };

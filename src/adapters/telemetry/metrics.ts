@@ -8,6 +8,11 @@ export const createMetrics = () => {
   return {
     registry,
     bookingsAnswered: new Counter({ name: 'booking_ledger_bookings_answered_total', help: 'book_appointment answers by status and practice', labelNames: ['status', 'practice'], ...metric }),
+    oldestWriteTransaction: new Gauge({
+      name: 'booking_ledger_oldest_write_transaction_seconds',
+      help: 'Age of the oldest open write transaction on the event store\'s PostgreSQL server (it holds the global order back), measured by /readyz',
+      ...metric,
+    }),
     movesAnswered: new Counter({ name: 'booking_ledger_moves_answered_total', help: 'reschedule_appointment answers by status and practice', labelNames: ['status', 'practice'], ...metric }),
     duplicatesDetected: new Counter({ name: 'booking_ledger_duplicates_detected_total', help: 'Duplicate Cal.com answers by reason', labelNames: ['reason'], ...metric }),
     webhookDeliveries: new Counter({ name: 'booking_ledger_webhook_deliveries_total', help: 'Cal.com webhook deliveries by result', labelNames: ['result'], ...metric }),
