@@ -1,16 +1,15 @@
 import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import { messages } from '../messages';
+import { reportRefusedApiKey } from '../refusedApiKey';
 import type { RequestContext, UseCaseDeps } from './deps';
-import { whichBookingAnswer } from '../whichBookingAnswer';
-import { findCallerBooking, type BookingLookupInput } from './findCallerBooking';
+import { findCallerBooking, notOneAnswer, type BookingLookupInput } from './findCallerBooking';
 
 /** Cancel on Cal.com first; record the cancellation only once Cal.com has done it. */
 export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): Promise<AgentAnswer> => {
-  const found = await findCallerBooking(deps, ctx, input, input.language ?? deps.settings.defaultLanguage);
-  if (found.found === 'invalid') return found.answer;
-  if (found.found === 'several') return whichBookingAnswer(found.bookings, deps.settings.services, deps.settings.timeZone, input.language ?? deps.settings.defaultLanguage);
-  if (found.found === 'none') return { success: false, status: 'not_found', message: messages[input.language ?? deps.settings.defaultLanguage].notFound() };
+  const asked = input.language ?? deps.settings.defaultLanguage;
+  const found = await findCallerBooking(deps, ctx, input, asked);
+  if (found.found !== 'one') return notOneAnswer(deps, found, asked);
   const { bookingId, state } = found;
   const language = input.language ?? state.language;
   const say = messages[language];
@@ -19,8 +18,7 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
 
   const result = await deps.calcom.cancelBooking(state.uid, input.reason ?? 'Cancelled by the caller through the voice agent');
   if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {
-    deps.telemetry.calcomConfigurationError('unauthorized');
-    deps.telemetry.log('error', 'Cal.com refused the API key (CALCOM_API_KEY)', { alert: 'calcom_misconfigured', refusal: 'unauthorized', bookingId });
+    reportRefusedApiKey(deps.telemetry, { bookingId });
     return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
   }
   if (result.outcome !== 'cancelled') {

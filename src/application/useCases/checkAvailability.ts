@@ -3,6 +3,7 @@ import { localDayRange, localParts } from '../localTime';
 import { messages, type Language } from '../messages';
 import { chooseService } from './chooseService';
 import type { UseCaseDeps } from './deps';
+import { reportRefusedApiKey } from '../refusedApiKey';
 
 export interface CheckAvailabilityInput {
   localDate: string;
@@ -21,8 +22,7 @@ export const checkAvailability = async (deps: UseCaseDeps, input: CheckAvailabil
   const day = localDayRange(input.localDate, timeZone);
   const result = await deps.calcom.getSlots({ eventTypeId, start: day.start, end: day.end, timeZone });
   if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {
-    deps.telemetry.calcomConfigurationError('unauthorized');
-    deps.telemetry.log('error', 'Cal.com refused the API key (CALCOM_API_KEY)', { alert: 'calcom_misconfigured', refusal: 'unauthorized' });
+    reportRefusedApiKey(deps.telemetry);
     return { success: false, status: 'error', message: say.misconfigured(), retryable: false };
   }
   if (result.outcome !== 'ok') return { success: false, status: 'error', message: result.outcome === 'unreachable' && result.reason === 'rate_limited' ? say.busy() : say.calendarUnreachable(), retryable: true };

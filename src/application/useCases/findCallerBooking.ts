@@ -1,5 +1,6 @@
 import { bookingIdFor, type Booking } from '../../domain';
 import type { AgentAnswer } from '../agentAnswer';
+import { whichBookingAnswer } from '../whichBookingAnswer';
 import { loadBooking } from '../bookingRepository';
 import { messages, type Language } from '../messages';
 import { DEFAULT_PRACTICE_ID, type Service } from '../practice';
@@ -95,4 +96,11 @@ export const findCallerBooking = async (deps: UseCaseDeps, ctx: RequestContext, 
   if (matches.length === 0) return { found: 'none' };
   if (matches.length === 1) return { found: 'one', bookingId: matches[0]!.bookingId!, state: matches[0]! };
   return { found: 'several', bookings: matches };
+};
+
+/** The answer when the lookup found not exactly one booking: the problem, the list to choose from, or not_found. */
+export const notOneAnswer = (deps: UseCaseDeps, found: Exclude<FoundBooking, { found: 'one' }>, language: Language): AgentAnswer => {
+  if (found.found === 'invalid') return found.answer;
+  if (found.found === 'several') return whichBookingAnswer(found.bookings, deps.settings.services, deps.settings.timeZone, language);
+  return { success: false, status: 'not_found', message: messages[language].notFound() };
 };

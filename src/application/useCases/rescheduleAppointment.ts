@@ -4,14 +4,14 @@ import { handleBookingCommand } from '../bookingRepository';
 import { calcomAnswerOf } from '../calcomAnswer';
 import type { Causation } from '../eventEnvelope';
 import { messages } from '../messages';
+import { reportRefusedApiKey } from '../refusedApiKey';
 import { failedMoveAnswer } from '../moveAnswer';
 import { localParts } from '../localTime';
 import { claimCalcomUid, readUidOwner } from '../uidClaims';
 import { waitForBooking } from '../waitForBooking';
 import type { RequestContext, UseCaseDeps } from './deps';
 import { findAlternatives } from './findAlternatives';
-import { findCallerBooking, type BookingLookupInput } from './findCallerBooking';
-import { whichBookingAnswer } from '../whichBookingAnswer';
+import { findCallerBooking, notOneAnswer, type BookingLookupInput } from './findCallerBooking';
 
 export interface RescheduleAppointmentInput extends BookingLookupInput {
   /** The new time (UTC). */
@@ -32,9 +32,7 @@ export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestConte
   const language = input.language ?? deps.settings.defaultLanguage;
   const { timeZone, confirmationWaitMs } = deps.settings;
   const found = await findCallerBooking(deps, ctx, input, language);
-  if (found.found === 'invalid') return found.answer;
-  if (found.found === 'several') return whichBookingAnswer(found.bookings, deps.settings.services, timeZone, language);
-  if (found.found === 'none') return { success: false, status: 'not_found', message: messages[language].notFound() };
+  if (found.found !== 'one') return notOneAnswer(deps, found, language);
   const { bookingId, state } = found;
   const moveId = moveIdFor(ctx.callId, bookingId, input.newSlotStartUtc);
   const joining = state.move?.moveId === moveId || state.lastMove?.moveId === moveId;
@@ -89,9 +87,7 @@ const postMove = async (deps: UseCaseDeps, bookingId: string, state: Booking, re
   }
   const failure = { reason: result.outcome === 'rejected' ? 'rejected' : result.reason, httpStatus: result.httpStatus, message: result.message, latencyMs: result.latencyMs } as const;
   deps.telemetry.log('warn', 'Cal.com did not move the booking', { bookingId, callId: state.callId, reason: failure.reason, httpStatus: failure.httpStatus });
-  if (failure.reason === 'rejected' && (failure.httpStatus === 401 || (failure.httpStatus === 403 && !/minimum notice/i.test(failure.message)))) {
-    deps.telemetry.calcomConfigurationError('unauthorized');
-    deps.telemetry.log('error', 'Cal.com refused the API key (CALCOM_API_KEY)', { alert: 'calcom_misconfigured', refusal: 'unauthorized', bookingId });
-  }
-  await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveFailure', data: { moveId: move.moveId, ...failure, now } }, causation);
+  const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveFailure', data: { moveId: move.moveId, ...failure, now } }, causation);
+  // The decider read the refusal (moveRefusal.ts); a refused key is a configuration alert.
+  if (appended.some((e) => e.type === 'BookingMoveFailed' && e.data.reason === 'unauthorized')) reportRefusedApiKey(deps.telemetry, { bookingId });
 };

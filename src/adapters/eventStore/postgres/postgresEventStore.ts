@@ -17,7 +17,7 @@ const expectedArgs = (expected: ExpectedVersion): [string, number] =>
 const parseActual = (detail: unknown): number | undefined =>
   detail === 'absent' || typeof detail !== 'string' ? undefined : Number(detail);
 
-/** The NOTIFY channel of appends; the payload is the stream id. */
+/** The NOTIFY channel of appends; the payload is the appending store's id, a space, and the stream id. */
 const APPENDED_CHANNEL = 'bl_appended';
 
 /** The event store on PostgreSQL, served by a `pg` pool or by embedded PGlite (same SQL). */
@@ -28,11 +28,14 @@ export const createPostgresEventStore = async (
   await db.exec(eventStoreSchema);
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
-  // Appends of other processes on the same PostgreSQL wake this one's waiters and subscriptions too.
+  // Appends of other processes on the same PostgreSQL wake this one's waiters and subscriptions too;
+  // this store's own appends are signalled at once below, so their notifications are skipped.
   const notify = db.kind === 'postgres' && db.listen !== undefined;
+  const storeId = uuidv4();
   const stopListening = notify
-    ? await db.listen!(APPENDED_CHANNEL, (streamId) => {
-        appended.emit('stream', streamId);
+    ? await db.listen!(APPENDED_CHANNEL, (payload) => {
+        if (payload.startsWith(`${storeId} `)) return;
+        appended.emit('stream', payload.slice(payload.indexOf(' ') + 1));
         appended.emit('appended');
       }).catch(() => undefined)
     : undefined;
@@ -59,8 +62,8 @@ export const createPostgresEventStore = async (
       try {
         const { rows } = await db.query<{ next_version: string; last_position: string }>(
           // The NOTIFY is sent on commit, only when the append succeeds.
-          `SELECT next_version::text, last_position${notify ? `, pg_notify('${APPENDED_CHANNEL}', $1)` : ''} FROM bl_append($1, $2, $3, $4::jsonb)`,
-          [streamId, kind, version, JSON.stringify(payload)],
+          `SELECT next_version::text, last_position${notify ? `, pg_notify('${APPENDED_CHANNEL}', $5 || ' ' || $1)` : ''} FROM bl_append($1, $2, $3, $4::jsonb)`,
+          [streamId, kind, version, JSON.stringify(payload), ...(notify ? [storeId] : [])],
         );
         appended.emit('stream', streamId);
         appended.emit('appended');
