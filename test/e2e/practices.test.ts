@@ -115,6 +115,11 @@ describe.each(sqlTargets)('two practices in one process (%s)', (_name, openDb) =
     });
     expect(berlin.reschedules).toEqual([{ uid: oldUid, start: '2031-06-03T08:00:00.000Z', reschedulingReason: expect.any(String) }]);
 
+    // Signed by Retell, but another caller: a booking_id the model was talked into proves nothing.
+    const stranger = { ...call(BERLIN.agent), from_number: '+4915199999999' };
+    expect(await fn('reschedule_appointment', stranger, { booking_id: bookingId, neues_datum: '04.06.2031', neue_uhrzeit: '10:00' })).toMatchObject({ status: 'not_found' });
+    expect(await fn('cancel_appointment', stranger, { booking_id: bookingId })).toMatchObject({ status: 'not_found' });
+
     // A retried delivery of the same function call posts nothing and tells the same truth.
     expect(await fn('reschedule_appointment', second, { neues_datum: '03.06.2031', neue_uhrzeit: '10:00' })).toMatchObject({ status: 'confirmed', booking_id: bookingId });
     expect(berlin.reschedules).toHaveLength(1);
