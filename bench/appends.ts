@@ -19,7 +19,7 @@ export interface AppendOptions {
   sliceSeconds: number;
 }
 
-const eventFor = (streamId: string, n: number) => {
+export const eventFor = (streamId: string, n: number) => {
   const occurredAt = new Date().toISOString();
   return {
     id: randomUUID(),

@@ -18,7 +18,9 @@ import { startBaselineProcess, startServiceProcess, type Build, type Child } fro
 import { runLoad, runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
 import type { ResultRow } from './support/report';
-import { BOOKABLE_DATE, calcomSignature, retellSignature } from './support/signing';
+import { bookingCreatedBody } from './support/calcomWebhooks';
+import { bookRequest } from './support/bookRequest';
+import { calcomSignature } from './support/signing';
 import { RETELL_KEY, WEBHOOK_SECRET } from './support/startBenchService';
 import { fmt, sleep } from './support/stats';
 
@@ -98,13 +100,7 @@ export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 const bookRequests = (prefix: string) => {
   let call = 0;
-  return (): LoadRequest => {
-    call += 1;
-    const minutes = (call % 96) * 15;
-    const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-    const body = JSON.stringify({ name: 'book_appointment', call: { call_id: `call_${prefix}_${call}` }, args: { date: BOOKABLE_DATE, time, name: 'Bench Caller' } });
-    return { method: 'POST', path: '/retell/functions/book_appointment', body, headers: { 'content-type': 'application/json', 'x-retell-signature': retellSignature(body, RETELL_KEY) } };
-  };
+  return (): LoadRequest => bookRequest(prefix, (call += 1));
 };
 
 type Booking = { uid: string; id: number; start: string; metadata: Record<string, string> };
@@ -116,7 +112,7 @@ const webhookRequests = (bookings: Booking[]) => {
   return (): LoadRequest => {
     const b = bookings[n % bookings.length]!;
     n += 1;
-    const body = JSON.stringify({ triggerEvent: 'BOOKING_CREATED', createdAt: new Date(t0 + n).toISOString(), payload: { uid: b.uid, bookingId: b.id, startTime: b.start, metadata: b.metadata } });
+    const body = bookingCreatedBody(b, new Date(t0 + n));
     return { method: 'POST', path: '/webhooks/calcom', body, headers: { 'content-type': 'application/json', 'x-cal-signature-256': calcomSignature(body, WEBHOOK_SECRET) } };
   };
 };

@@ -3,16 +3,19 @@
  * gives a meaningful ratio). Prints one table and rewrites the generated block of BENCHMARKS.md.
  *   npm run bench                # full: 1,000,000 events on PostgreSQL, ~10 s load phases
  *   npm run bench:quick          # under two minutes on 2 cores: smaller history, short phases
- *   npm run bench -- --stores postgres --only rebuild,timeline --no-write
+ *   npm run bench -- --stores postgres --only burst,instances --no-write
  * PostgreSQL runs need DATABASE_URL (each part works in a schema of its own and drops it).
  */
 import os from 'node:os';
 import path from 'node:path';
 import { createPostgresEventStore } from '../src/adapters/eventStore/postgres/postgresEventStore';
 import { benchAppends, type AppendOptions } from './appends';
+import { benchBurst } from './burst';
 import { benchHttp, type HttpOptions } from './http';
+import { benchInstances } from './instances';
 import { benchRebuild } from './rebuild';
 import { freshPglite, freshPostgres, storeLabel, type Store } from './support/benchDb';
+import type { BurstOptions } from './support/burstRound';
 import { buildForBench, type Build } from './support/children';
 import { describeMachine } from './support/machine';
 import { markdownTable, textTable, writeResults, type ResultRow } from './support/report';
@@ -26,7 +29,13 @@ interface Plan {
   bookings: Record<Store, number>;
   http: HttpOptions;
   timeline: TimelineOptions;
+  /** 7: one service; 8: three instances on PostgreSQL behind a round robin. */
+  burst: BurstOptions;
+  instances: BurstOptions;
 }
+
+/** Issue 15: 200 simultaneous calls, Cal.com answering after 600 ms and sending its webhook 800 ms later. */
+const burst = (rounds: number): BurstOptions => ({ size: 200, rounds, warm: 20, answerAfterMs: 600, webhookAfterMs: 800 });
 
 const plans: Record<'quick' | 'full', Plan> = {
   quick: {
@@ -34,12 +43,16 @@ const plans: Record<'quick' | 'full', Plan> = {
     bookings: { postgres: 20_000, pglite: 10_000 },
     http: { seconds: 2, warmSeconds: 0.5, bookConnections: 50, webhookConnections: 20, pacedRate: 50 },
     timeline: { seconds: 1.5 },
+    burst: burst(1),
+    instances: burst(1),
   },
   full: {
     appends: { writers: [1, 8, 32], slices: 6, sliceSeconds: 1 },
     bookings: { postgres: 200_000, pglite: 200_000 },
     http: { seconds: 10, warmSeconds: 2, bookConnections: 50, webhookConnections: 20, pacedRate: 50 },
     timeline: { seconds: 5 },
+    burst: burst(3),
+    instances: burst(3),
   },
 };
 
@@ -49,7 +62,7 @@ const option = (name: string): string | undefined => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 
-const parts = ['appends', 'rebuild', 'http'] as const;
+const parts = ['appends', 'rebuild', 'http', 'burst', 'instances'] as const;
 type Part = (typeof parts)[number];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -84,7 +97,7 @@ const main = async () => {
   for (const line of machine) log(line);
 
   const t = Date.now();
-  const build = only.some((p) => p === 'http' || p === 'rebuild') ? buildForBench() : undefined;
+  const build = only.some((p) => p !== 'appends') ? buildForBench() : undefined;
   if (build) log(`compiled the service in ${fmt((Date.now() - t) / 1000, 1)} s`);
   const rows: ResultRow[] = [];
   try {
@@ -98,6 +111,9 @@ const main = async () => {
       await part('appends', store, () => benchAppends(store, plan.appends, log));
       await part('rebuild', store, () => rebuildAndTimeline(store, plan, build!));
       await part('http', store, () => benchHttp(store, build!, plan.http, log));
+      await part('burst', store, () => benchBurst(store, build!, plan.burst, log));
+      // Several instances share one PostgreSQL; PGlite serves one process.
+      if (store === 'postgres') await part('instances', store, () => benchInstances(build!, plan.instances, log));
     }
   } finally {
     build?.dispose();

@@ -5,6 +5,8 @@
  * - POST /webhooks/calcom: checks the HMAC and INSERTs the raw body (one row, one transaction, same
  *   durability), then answers 200.
  * - GET /incidents/timeline?call_id=…: the indexed query on bl_events by call_id, rows as JSON.
+ * With BENCH_AWAIT_WEBHOOK_MS=N (the burst's floor) book_appointment answers only once Cal.com's webhook
+ * for the booking it created has been recorded as above (at most N ms, then 504): what Cal.com itself takes.
  * Environment: BENCH_STORE=postgres BENCH_SCHEMA=… (with DATABASE_URL; a pool of 10 like the service's)
  * | BENCH_STORE=pglite BENCH_PGLITE_DIR=…, BENCH_CALCOM_URL and CALCOM_WEBHOOK_SECRET. Prints {"url"} once listening.
  */
@@ -21,6 +23,26 @@ const readBody = (req: http.IncomingMessage): Promise<Buffer> =>
     req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
   });
 
+/** Waiters for the webhook of a Cal.com uid; a webhook that arrives before its waiter is remembered. */
+const webhookWaiters = (timeoutMs: number) => {
+  const waiting = new Map<string, () => void>();
+  const arrived = new Set<string>();
+  return {
+    wait: (uid: string) =>
+      new Promise<boolean>((resolve) => {
+        if (arrived.delete(uid)) return resolve(true);
+        const timer = setTimeout(() => (waiting.delete(uid), resolve(false)), timeoutMs);
+        waiting.set(uid, () => (clearTimeout(timer), resolve(true)));
+      }),
+    arrived: (uid: string) => {
+      const wake = waiting.get(uid);
+      if (!wake) return void arrived.add(uid);
+      waiting.delete(uid);
+      wake();
+    },
+  };
+};
+
 const send = (res: http.ServerResponse, status: number, body: string) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(body);
@@ -32,6 +54,8 @@ const main = async () => {
   await db.query('CREATE TABLE IF NOT EXISTS bench_webhook_log (delivery_id text PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())');
   const calcom = new URL(`${env.BENCH_CALCOM_URL!}/bookings`);
   const agent = new http.Agent({ keepAlive: true });
+  const awaitWebhookMs = Number(env.BENCH_AWAIT_WEBHOOK_MS ?? 0);
+  const webhooks = awaitWebhookMs > 0 ? webhookWaiters(awaitWebhookMs) : undefined;
 
   const forward = (payload: string) =>
     new Promise<string>((resolve, reject) => {
@@ -52,7 +76,9 @@ const main = async () => {
         metadata: { call_id: call.call_id, booking_ref: call.call_id },
       }),
     );
-    return answer;
+    if (!webhooks) return { status: 200, answer };
+    const uid = (JSON.parse(answer) as { data?: { uid?: string } }).data?.uid;
+    return { status: uid && (await webhooks.wait(uid)) ? 200 : 504, answer };
   };
 
   const record = async (raw: Buffer, signature: string | undefined) => {
@@ -60,6 +86,8 @@ const main = async () => {
     if (!signature || !/^[0-9a-f]{64}$/i.test(signature) || !timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return undefined;
     const id = createHash('sha256').update(raw).digest('hex').slice(0, 40);
     await db.query('INSERT INTO bench_webhook_log (delivery_id, body) VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING', [id, raw.toString('utf8')]);
+    const uid = webhooks && (JSON.parse(raw.toString('utf8')) as { payload?: { uid?: string } }).payload?.uid;
+    if (uid) webhooks!.arrived(uid);
     return id;
   };
 
@@ -67,7 +95,10 @@ const main = async () => {
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        if (req.method === 'POST' && url.pathname === '/retell/functions/book_appointment') return send(res, 200, await book(await readBody(req)));
+        if (req.method === 'POST' && url.pathname === '/retell/functions/book_appointment') {
+          const { status, answer } = await book(await readBody(req));
+          return send(res, status, answer);
+        }
         if (req.method === 'POST' && url.pathname === '/webhooks/calcom') {
           const id = await record(await readBody(req), req.headers['x-cal-signature-256'] as string | undefined);
           return id ? send(res, 200, JSON.stringify({ delivery_id: id })) : send(res, 401, '{"error":"invalid_signature"}');

@@ -1,0 +1,44 @@
+/**
+ * What the Cal.com rate limiter costs under a burst when it never refuses (PostgreSQL):
+ * `npx tsx bench/diagnose/rateLimiterBurst.ts` with DATABASE_URL. Every create first takes a token from
+ * one bucket row per API key (createSqlRateLimiter: INSERT … ON CONFLICT, SELECT … FOR UPDATE, UPDATE,
+ * COMMIT), so concurrent takers queue on that row lock. 200 simultaneous takes through a pool of 10
+ * like the service's, with the bench's settings (10^8 a minute, bursts of 10^7), 3 times.
+ */
+import { createSqlRateLimiter } from '../../src/adapters/sql/sqlRateLimiter';
+import { freshPostgres } from '../support/benchDb';
+import { fmt, median, quantile } from '../support/stats';
+
+const TAKERS = 200;
+const ROUNDS = 3;
+
+const main = async () => {
+  const bench = await freshPostgres(10, 'diagnose');
+  try {
+    const limiter = await createSqlRateLimiter(bench.db, { perMinute: 100_000_000, burst: 10_000_000 });
+    await limiter.take('warm');
+    const runs: Array<{ ms: number; p50: number; p99: number }> = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const started = performance.now();
+      const latencies = await Promise.all(
+        Array.from({ length: TAKERS }, async () => {
+          const t = performance.now();
+          await limiter.take('calcom:bench');
+          return performance.now() - t;
+        }),
+      );
+      runs.push({ ms: performance.now() - started, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) });
+    }
+    process.stdout.write(
+      `${TAKERS} simultaneous takes: all done after ${fmt(median(runs.map((r) => r.ms)))} ms (median of ${ROUNDS}: ${runs.map((r) => fmt(r.ms)).join(', ')}); ` +
+        `one take p50 ${fmt(median(runs.map((r) => r.p50)), 1)} / p99 ${fmt(median(runs.map((r) => r.p99)), 1)} ms\n`,
+    );
+  } finally {
+    await bench.dispose();
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
