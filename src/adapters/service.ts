@@ -16,6 +16,7 @@ import { createResumer, type Resumer } from './resumer';
 import { startTruthAuditor } from './truthAuditor';
 import { createSqlLeases } from './sql/sqlLeases';
 import { createSqlUsedSignatures } from './sql/sqlUsedSignatures';
+import { createSqlAdminSessions } from './sql/sqlAdminSessions';
 import { createLogger } from './telemetry/logger';
 import { createMetrics } from './telemetry/metrics';
 import { startProjectionLagMonitor } from './telemetry/projectionLag';
@@ -79,6 +80,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const practices = createPracticeDirectory(config.practices, depsOf, DEFAULT_PRACTICE_ID);
   const leases = await createSqlLeases(stores.readModel);
   const usedSignatures = await createSqlUsedSignatures(stores.readModel);
+  const adminSessions = await createSqlAdminSessions(stores.readModel);
   const operations: ServiceOperations = {
     reconcileNow: () => reconciler.runOnce(),
     rebuild: async (name) => {
@@ -91,9 +93,10 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
       return results;
     },
   };
-  const ctx: HttpContext = { config, deps, practices, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures, operations };
+  const ctx: HttpContext = { config, deps, practices, readModel: stores.readModel, history: stores.history, logger, metrics, readiness: [], usedSignatures, adminSessions, operations };
   const forgetSignatures = setInterval(() => {
     usedSignatures.forgetExpired(new Date()).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'Expired signatures not pruned'));
+    adminSessions.forgetExpired(new Date()).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'Expired console sessions not pruned'));
   }, 60_000);
   forgetSignatures.unref();
   const lagMonitor = startProjectionLagMonitor({

@@ -4,6 +4,8 @@ import { CalcomUidClaimed, evolve, type BookingEvent } from '../domain';
 import type { SqlExecutor } from '../application/ports/sql';
 import { readAppointments, rowFor, stateOf, writeAppointments, type AppointmentWrite } from './appointmentRows';
 import type { ProjectionApply } from './projectionRunner';
+import { AuditFindingBatch } from './auditFindingRows';
+import { CallBatch } from './callRows';
 import { UidTouchBatch, touchesOf } from './uidTouches';
 
 interface Applied {
@@ -33,14 +35,18 @@ const foldBooking = (bookingId: string, row: Parameters<typeof stateOf>[0], even
 };
 
 /**
- * Applies a batch of events in three statements whatever its size: the uid touches (one upsert), the
- * affected rows read once (`FOR UPDATE`), every changed row written back (one upsert). The result is
+ * Applies a batch of events in at most five statements whatever its size: the uid touches, the calls
+ * and the truth-audit findings (one upsert each), the affected rows read once (`FOR UPDATE`), every changed row written back (one upsert). The result is
  * exactly that of applying the events one by one; re-applying changes nothing.
  */
 export const applyBatchToAppointments = async (tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> => {
   const touches = new UidTouchBatch();
+  const calls = new CallBatch();
+  const findings = new AuditFindingBatch();
   const byBooking = new Map<string, Applied[]>();
   for (const stored of events) {
+    calls.add(stored);
+    findings.add(stored);
     if (stored.type === 'CalcomUidClaimed') {
       const claim = CalcomUidClaimed.shape.data.parse(stored.data);
       touches.add(stored, { bookingId: claim.bookingId, uid: claim.uid, kind: 'claimed', callId: claim.callId });
@@ -55,6 +61,8 @@ export const applyBatchToAppointments = async (tx: SqlExecutor, events: readonly
     else byBooking.set(bookingId, [{ stored, event }]);
   }
   await touches.write(tx);
+  await calls.write(tx);
+  await findings.write(tx);
   if (byBooking.size === 0) return;
 
   const rows = await readAppointments(tx, [...byBooking.keys()]);
@@ -68,7 +76,8 @@ export const applyBatchToAppointments = async (tx: SqlExecutor, events: readonly
 
 /**
  * The appointments projection: one row per booking in `bl_appointments` (status exactly as the
- * domain's `evolve` derives it) and every uid a booking touched in `bl_uid_touches`.
+ * domain's `evolve` derives it), every uid a booking touched in `bl_uid_touches`, and one row per Retell
+ * call in `bl_calls` (what the caller was last told), and the truth audit's findings in `bl_audit_findings`.
  * Idempotent per event; events it does not know (other streams) are ignored. Runners apply whole
  * batches through `.batch`; called with one event it is a batch of one.
  */

@@ -81,6 +81,7 @@ const toAppointment = (row: Row): Appointment => ({
 export interface AppointmentFilter {
   callId?: string;
   practiceId?: string;
+  status?: string;
   /** Matches the uid verified as the booking's own OR the uid it was found a duplicate of. */
   bookingUid?: string;
   /** Default 500. */
@@ -98,6 +99,10 @@ export const findAppointments = async (db: SqlExecutor, filter: AppointmentFilte
   if (filter.practiceId !== undefined) {
     params.push(filter.practiceId);
     where.push(`practice_id = $${params.length}`);
+  }
+  if (filter.status !== undefined) {
+    params.push(filter.status);
+    where.push(`status = $${params.length}`);
   }
   if (filter.bookingUid !== undefined) {
     params.push(filter.bookingUid);

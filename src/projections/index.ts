@@ -4,6 +4,8 @@ import type { ProjectionApply } from './projectionRunner';
 
 export * from './appointmentsProjection';
 export * from './appointmentsQueries';
+export * from './callQueries';
+export * from './findingQueries';
 export * from './parkedEvents';
 export * from './projectionRunner';
 export * from './schema';
@@ -22,7 +24,7 @@ export const appointmentsProjectionDefinition: ProjectionDefinition = {
   name: 'appointments',
   schema: appointmentsSchema,
   apply: applyToAppointments,
-  tables: ['bl_appointments', 'bl_uid_touches'],
+  tables: ['bl_appointments', 'bl_uid_touches', 'bl_calls', 'bl_audit_findings'],
 };
 
 export const projectionDefinitions: ProjectionDefinition[] = [appointmentsProjectionDefinition];

@@ -108,6 +108,39 @@ CREATE TABLE IF NOT EXISTS bl_uid_touches (
 );
 CREATE INDEX IF NOT EXISTS bl_uid_touches_uid ON bl_uid_touches (calcom_uid);
 
+-- One row per Retell call (src/projections/callRows.ts): the analysts' index of recent calls.
+CREATE TABLE IF NOT EXISTS bl_calls (
+  call_id             text PRIMARY KEY,
+  practice_id         text,
+  first_at            timestamptz NOT NULL,
+  last_at             timestamptz NOT NULL,
+  agent_id            text,
+  from_number_masked  text,
+  answers             int NOT NULL DEFAULT 0,
+  last_function       text,
+  last_status         text,
+  last_message        text,
+  last_booking_id     text,
+  last_booking_status text,
+  last_answered_at    timestamptz,
+  ended_at            timestamptz,
+  last_event_position text COLLATE "C" NOT NULL
+);
+-- The index lists the most recent calls first (GET /console).
+CREATE INDEX IF NOT EXISTS bl_calls_last_at ON bl_calls (last_at DESC);
+
+-- Every finding the truth audit recorded (src/projections/auditFindingRows.ts), newest first on the index.
+CREATE TABLE IF NOT EXISTS bl_audit_findings (
+  event_id    text PRIMARY KEY,
+  kind        text NOT NULL,
+  call_id     text NOT NULL,
+  booking_id  text,
+  told_at     text NOT NULL,
+  detail      text NOT NULL,
+  recorded_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bl_audit_findings_recorded_at ON bl_audit_findings (recorded_at DESC);
+
 CREATE OR REPLACE VIEW bl_duplicates AS
 SELECT t.calcom_uid,
        count(DISTINCT t.booking_id)::int                                            AS booking_count,

@@ -67,7 +67,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
   it('never confirms a booking with a uid it does not own, and never cancels one', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
-        await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches');
+        await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings');
         run += 1;
         const calls = [0, 1, 2].map((i) => `call_h${run}_${i}`);
         const ids = calls.map((callId, i) => bookingIdFor(callId, EVENT_TYPE, slotOf(i)));

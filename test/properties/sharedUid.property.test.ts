@@ -96,7 +96,7 @@ describe('one Cal.com uid handed to several bookings, through the application an
   });
 
   const playScenario = async (scenario: Scenario) => {
-    await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches');
+    await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings');
     run += 1;
     const uid = `shared-uid-${run}`;
     const calls = scenario.bookings.map((_, i) => `call_run${run}_${i}`);

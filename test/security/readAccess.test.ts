@@ -37,6 +37,9 @@ describe('read endpoints and the admin token', () => {
     '/bookings/not-a-uuid/events',
     '/incidents/timeline?call_id=call_read_access',
     '/incidents/timeline',
+    '/incidents/timeline?call_id=call_read_access&format=markdown',
+    '/console',
+    '/console?call_id=call_read_access',
   ];
   const wrongCredentials: Array<[string, Record<string, string>]> = [
     ['no Authorization', {}],
@@ -54,6 +57,8 @@ describe('read endpoints and the admin token', () => {
     ['a wrong token then the right one', { authorization: `Bearer wrong, Bearer ${ADMIN_TOKEN}` }],
     ['the token in another header', { 'x-admin-token': ADMIN_TOKEN, cookie: `token=${ADMIN_TOKEN}` }],
     ['the token upper-cased', { authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` }],
+    ['the token as the console session cookie', { cookie: `bl_admin_session=${ADMIN_TOKEN}` }],
+    ['a made-up console session cookie', { cookie: 'bl_admin_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }],
   ];
 
   /** The route is missing (still being built): then there is nothing to protect, only 404 either way. */

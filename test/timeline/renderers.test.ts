@@ -81,9 +81,33 @@ describe('JSON', () => {
 describe('HTML page', () => {
   const html = renderHtml(timeline);
 
-  it('is one self-contained document: inline style, no script, nothing loaded from elsewhere', () => {
+  it('is one self-contained document: inline style, no script, nothing loaded from elsewhere, links only within itself', () => {
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).not.toMatch(/<script|<link|src=|href=/i);
+    expect(html).not.toMatch(/<script|<link|src=|<form/i);
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(hrefs.filter((h) => !h.startsWith('#'))).toEqual([]);
+  });
+
+  it("links 688's duplicate answer to the booking of 687 that owns the uid, and draws the link on the axis", () => {
+    const answer688 = /<article class="mark t-CalcomResponded[^"]*" id="ev-([^"]+)"[^>]*data-call-id="call_688_hans_schuster">[\s\S]*?<\/article>/.exec(html)!;
+    const confirmation = /<article class="mark t-BookingConfirmedByWebhook[^"]*" id="ev-([^"]+)"[^>]*data-call-id="call_927bf219b2cc20cd24dc97c9f0b"/.exec(html)!;
+    expect(answer688[0]).toContain(`<p class="owner-link">→ uid <code>${UID}</code> belongs to <a class="owner" href="#ev-${confirmation[1]}"`);
+    expect(html).toContain(`<line class="uid-link" data-from="${answer688[1]}" data-to="${confirmation[1]}"`);
+  });
+
+  it('draws the overview to scale: the 34 minutes between the calls are most of its width', () => {
+    const xs = [...html.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const sorted = [...xs].sort((a, b) => a - b);
+    const gaps = sorted.slice(1).map((x, i) => x - sorted[i]!);
+    expect(Math.max(...gaps)).toBeGreaterThan(600); // of 790 units: the quiet 34 minutes
+    expect(html).toContain('one tick every 5 min');
+  });
+
+  it('has a legend for every badge and colour', () => {
+    for (const label of ['DUPLICATE', 'CONFIRMED', 'STALE createdAt', 'FOREIGN call_id', 'PARKED (not in the read model)', 'NOT YET RECORDED', 'what the caller was told']) {
+      expect(html).toMatch(new RegExp(`<section class="legend" id="legend">[\\s\\S]*${label.replace(/[()]/g, '\\$&')}`));
+    }
   });
 
   it('has a column per call, a mark per event, duplicates and the confirmed booking marked', () => {

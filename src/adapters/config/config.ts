@@ -37,6 +37,10 @@ const schema = z.object({
   /** The service's public base URL (https://booking.example.org): absolute URLs in GET /retell/functions. */
   PUBLIC_BASE_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A console sign-in (browser session cookie) lasts this long, then the analyst signs in again. */
+  ADMIN_SESSION_HOURS: z.coerce.number().positive().max(168).default(8),
+  /** Failed and successful console sign-ins allowed per client address in 15 minutes. */
+  ADMIN_SIGN_IN_LIMIT: z.coerce.number().int().positive().default(10),
   BOOKING_TIMEZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
   DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
   PLACEHOLDER_EMAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain such as calls.example.org').default('calls.booking-ledger.invalid'),

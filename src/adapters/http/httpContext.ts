@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AdminSessions } from '../../application/ports/adminSessions';
 import type { EventHistory } from '../../application/ports/eventHistory';
 import type { ParkedEvent } from '../../application/ports/parkedEvents';
 import type { UsedSignatures } from '../../application/ports/usedSignatures';
@@ -35,5 +36,7 @@ export interface HttpContext {
   readiness: ReadinessCheck[];
   /** Retell signatures accepted, each bound to the function it was used for. */
   usedSignatures: UsedSignatures;
+  /** Browser sessions of the analysts' console. */
+  adminSessions: AdminSessions;
   operations: ServiceOperations;
 }

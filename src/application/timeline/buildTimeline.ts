@@ -35,6 +35,10 @@ const parseBookingEvent = (stored: StoredEvent): BookingEvent | Error | undefine
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
+const timeHappened = (e: StoredEvent): number => Date.parse(occurredAtOf(e) ?? '') || e.recordedAt.getTime();
+const spanOf = (times: number[]): { first: string; last: string } | null =>
+  times.length === 0 ? null : { first: new Date(times.reduce((a, b) => Math.min(a, b))).toISOString(), last: new Date(times.reduce((a, b) => Math.max(a, b))).toISOString() };
+
 /** Groups calls that share a Cal.com uid (union-find over the calls' uids). */
 const groupCalls = (uidsByCall: Map<string, Set<string>>): Map<string, string> => {
   const parent = new Map<string, string>();
@@ -72,7 +76,7 @@ export const buildTimeline = (events: readonly StoredEvent[], options: BuildTime
   const asOf = options.asOf;
   const all = [...new Map(events.map((e) => [e.id, e])).values()].sort(byRecordedTime);
   const basis = options.asOfBasis ?? 'recorded';
-  const timeOf = (e: StoredEvent) => (basis === 'happened' ? Date.parse(occurredAtOf(e) ?? '') || e.recordedAt.getTime() : e.recordedAt.getTime());
+  const timeOf = (e: StoredEvent) => (basis === 'happened' ? timeHappened(e) : e.recordedAt.getTime());
   const shown = asOf ? all.filter((e) => timeOf(e) <= asOf.getTime()) : all;
   const later = all.length - shown.length;
 
@@ -144,6 +148,7 @@ export const buildTimeline = (events: readonly StoredEvent[], options: BuildTime
     bookings: bookingStates(states, lastOf, callOfBookingAll),
     duplicates,
     counts: { matched: all.length, shown: shown.length, recordedLater: later },
+    span: { recorded: spanOf(all.map((e) => e.recordedAt.getTime())), happened: spanOf(all.map(timeHappened)) },
     truncated: Boolean(options.truncated),
     notes,
   };

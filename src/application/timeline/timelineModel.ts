@@ -114,6 +114,8 @@ export interface Timeline {
   bookings: BookingStateView[];
   duplicates: DuplicateUidView[];
   counts: { matched: number; shown: number; recordedLater: number };
+  /** First and last instants of every matched event, shown or not (the as-of control's range). */
+  span: { recorded: { first: string; last: string } | null; happened: { first: string; last: string } | null };
   /** The query hit its limit: older or later events may be missing. */
   truncated: boolean;
   notes: string[];

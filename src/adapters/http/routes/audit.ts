@@ -12,7 +12,7 @@ export const auditQuery = z.object({ from: instant.optional(), to: instant.optio
 /** GET /audit[?from=ISO&to=ISO] — the truth audit of every call with events in the window (default: the last 24 h). */
 export const auditRoutes = (ctx: HttpContext): Router => {
   const router = Router();
-  router.get('/audit', requireAdmin(ctx.config.ADMIN_TOKEN), async (req, res) => {
+  router.get('/audit', requireAdmin(ctx.config.ADMIN_TOKEN, ctx.adminSessions), async (req, res) => {
     const query = auditQuery.safeParse(req.query);
     if (!query.success) return void sendError(res, 400, 'invalid_query', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const now = ctx.deps.now();

@@ -19,7 +19,7 @@ export const bookingIdParam = z.uuid('bookingId must be a UUID');
 /** GET /appointments and GET /bookings/:bookingId/events — analysts' read endpoints (bearer token). */
 export const readModelRoutes = (ctx: HttpContext): Router => {
   const router = Router();
-  const admin = requireAdmin(ctx.config.ADMIN_TOKEN);
+  const admin = requireAdmin(ctx.config.ADMIN_TOKEN, ctx.adminSessions);
 
   router.get('/appointments', admin, async (req, res) => {
     const query = appointmentsQuery.safeParse(req.query);

@@ -1,0 +1,81 @@
+import type { SqlExecutor } from '../application/ports/sql';
+import { findAppointments, listDuplicates, type Appointment, type DuplicateUid } from './appointmentsQueries';
+
+/** A webhook that named a booking of ours but did not match it (`webhook_mismatch` uid touches). */
+export interface WebhookMismatch {
+  bookingId: string;
+  callId: string | null;
+  calcomUid: string;
+  reasons: string[];
+  recordedAt: string;
+}
+
+type Row = Record<string, unknown>;
+const inPractice = (practiceId: string | undefined, bookingIds: readonly string[], practiceOf: Map<string, string | null>) =>
+  practiceId === undefined || bookingIds.some((id) => practiceOf.get(id) === practiceId);
+
+/** The practice of each of these bookings (one indexed lookup). */
+const practicesOf = async (db: SqlExecutor, bookingIds: string[]): Promise<Map<string, string | null>> => {
+  if (bookingIds.length === 0) return new Map();
+  const { rows } = await db.query<{ booking_id: string; practice_id: string | null }>('SELECT booking_id, practice_id FROM bl_appointments WHERE booking_id = ANY($1::text[])', [bookingIds]);
+  return new Map(rows.map((r) => [r.booking_id, r.practice_id]));
+};
+
+/** Uids more than one booking touched, of one practice's bookings if given. */
+export const findDuplicateFindings = async (db: SqlExecutor, practiceId?: string): Promise<DuplicateUid[]> => {
+  const duplicates = await listDuplicates(db);
+  if (practiceId === undefined) return duplicates;
+  const practiceOf = await practicesOf(db, [...new Set(duplicates.flatMap((d) => d.bookingIds))]);
+  return duplicates.filter((d) => inPractice(practiceId, d.bookingIds, practiceOf));
+};
+
+/** Bookings no webhook proved and Cal.com's lookup did not settle, most recent first, with what Cal.com held. */
+export const findUnconfirmedBookings = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<Appointment[]> => {
+  const rows = await findAppointments(db, { practiceId, status: 'unconfirmed', limit });
+  return rows.sort((a, b) => (b.updatedAt < a.updatedAt ? -1 : 1));
+};
+
+/** Webhooks that named our booking but disagreed with it (wrong attendee, call id, slot…), newest first. */
+export const findWebhookMismatches = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<WebhookMismatch[]> => {
+  const { rows } = await db.query<Row>(
+    `SELECT t.booking_id, t.call_id, t.calcom_uid, t.reasons, t.recorded_at FROM bl_uid_touches t
+      WHERE t.kind = 'webhook_mismatch' AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM bl_appointments a WHERE a.booking_id = t.booking_id AND a.practice_id = $1))
+      ORDER BY t.recorded_at DESC LIMIT $2`,
+    [practiceId ?? null, limit],
+  );
+  return rows.map((r) => ({
+    bookingId: String(r.booking_id),
+    callId: r.call_id === null ? null : String(r.call_id),
+    calcomUid: String(r.calcom_uid),
+    reasons: Array.isArray(r.reasons) ? r.reasons.map(String) : [],
+    recordedAt: new Date(r.recorded_at as string).toISOString(),
+  }));
+};
+
+/** A truth-audit finding as recorded: what the caller was told against what the ledger knows. */
+export interface AuditFindingView {
+  kind: string;
+  callId: string;
+  bookingId: string | null;
+  toldAt: string;
+  detail: string;
+  recordedAt: string;
+}
+
+/** The truth audit's recorded findings, newest first (of calls of one practice, if given). */
+export const findAuditFindings = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<AuditFindingView[]> => {
+  const { rows } = await db.query<Row>(
+    `SELECT f.* FROM bl_audit_findings f
+      WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM bl_calls c WHERE c.call_id = f.call_id AND c.practice_id = $1)
+      ORDER BY f.recorded_at DESC LIMIT $2`,
+    [practiceId ?? null, limit],
+  );
+  return rows.map((r) => ({
+    kind: String(r.kind),
+    callId: String(r.call_id),
+    bookingId: r.booking_id === null ? null : String(r.booking_id),
+    toldAt: String(r.told_at),
+    detail: String(r.detail),
+    recordedAt: new Date(r.recorded_at as string).toISOString(),
+  }));
+};
