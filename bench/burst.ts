@@ -15,6 +15,7 @@ import { describeBurst, burstFigures, burstRows } from './support/burstFigures';
 import { runBurstRounds, startBurstCalcom, type BurstOptions } from './support/burstRound';
 import { startBaselineProcess, startServiceProcess, type Build } from './support/children';
 import { cpuWatch, watchAll } from './support/cpuWatch';
+import { describeMachineCpu, machineCpuWatch } from './support/machineCpu';
 import { describeActivity, startPgSampler } from './support/pgSampler';
 import type { ResultRow } from './support/report';
 import { fmt } from './support/stats';
@@ -48,18 +49,19 @@ export const benchBurst = async (store: Store, build: Build, options: BurstOptio
   const sampler = store === 'postgres' ? await startPgSampler({ url: postgresUrl(), pids: [service.pid] }) : undefined;
   try {
     const cpu = cpuWatch([service]);
+    const machine = machineCpuWatch();
     const runs = await runBurstRounds(
       calcom,
       { floor: { url: baseline.url, webhookUrl: `${baseline.url}/webhooks/calcom` }, ours: { url: service.url, webhookUrl: `${service.url}/webhooks/calcom` } },
       options,
       'b',
-      sampler ? watchAll(cpu.watch, sampler) : cpu.watch,
+      watchAll(cpu.watch, machine.watch, ...(sampler ? [sampler] : [])),
     );
     const activity = await sampler?.finish();
     runs.floor.forEach((run, i) => log(describeBurst(`burst ${label}, round ${i + 1}, floor`, burstFigures(run))));
     runs.ours.forEach((run, i) => log(describeBurst(`burst ${label}, round ${i + 1}, service`, burstFigures(run))));
     const { cpuSeconds, wallSeconds } = cpu.used();
-    log(`burst ${label}: the service used ${fmt(cpuSeconds, 2)} s of CPU in ${fmt(wallSeconds, 2)} s of its bursts (${fmt((cpuSeconds * 1000) / (options.size * options.rounds), 1)} ms a booking)`);
+    log(`burst ${label}: the service used ${fmt(cpuSeconds, 2)} s of CPU in ${fmt(wallSeconds, 2)} s of its bursts (${fmt((cpuSeconds * 1000) / (options.size * options.rounds), 1)} ms a booking); ${describeMachineCpu(machine.used())}`);
     if (activity) log(`burst ${label}: ${describeActivity(activity)}`);
     return burstRows(`7. burst of ${options.size} simultaneous book_appointment (Cal.com 600 ms, webhook 800 ms later)`, label, runs.floor, runs.ours, burstAllowanceMs(store), options.size);
   } finally {

@@ -17,6 +17,7 @@ import { burstFigures, burstRows, describeBurst } from './support/burstFigures';
 import { runBurstRounds, startBurstCalcom, type BurstOptions } from './support/burstRound';
 import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { cpuWatch, watchAll } from './support/cpuWatch';
+import { describeMachineCpu, machineCpuWatch } from './support/machineCpu';
 import { webhooksElsewhere } from './support/instanceRouting';
 import { describeActivity, startPgSampler } from './support/pgSampler';
 import { projectedBookings } from './support/readModelCheck';
@@ -41,19 +42,20 @@ export const benchInstances = async (build: Build, options: BurstOptions, log: (
     const floorBalancer = await startRoundRobin([baseline.url]);
     const sampler = await startPgSampler({ url: postgresUrl(), pids: services.map((s) => s.pid), schema: shared.env.BENCH_SCHEMA });
     const cpu = cpuWatch(services);
+    const machine = machineCpuWatch();
     try {
       const runs = await runBurstRounds(
         calcom,
         { floor: { url: floorBalancer.url, webhookUrl: `${floorBalancer.url}/webhooks/calcom` }, ours: { url: balancer.url, webhookUrl: `${balancer.url}/webhooks/calcom` } },
         options,
         'i',
-        watchAll(cpu.watch, sampler),
+        watchAll(cpu.watch, machine.watch, sampler),
       );
       const activity = await sampler.finish();
       runs.floor.forEach((run, i) => log(describeBurst(`${INSTANCES} instances, round ${i + 1}, floor`, burstFigures(run))));
       runs.ours.forEach((run, i) => log(describeBurst(`${INSTANCES} instances, round ${i + 1}, service`, burstFigures(run))));
       const { cpuSeconds, wallSeconds } = cpu.used();
-      log(`${INSTANCES} instances: they used ${fmt(cpuSeconds, 2)} s of CPU together in ${fmt(wallSeconds, 2)} s of their bursts; ${describeActivity(activity)}`);
+      log(`${INSTANCES} instances: they used ${fmt(cpuSeconds, 2)} s of CPU together in ${fmt(wallSeconds, 2)} s of their bursts; ${describeMachineCpu(machine.used())}; ${describeActivity(activity)}`);
 
       const answers = runs.ours.flatMap((r) => r.answers);
       const calls = answers.map((a) => a.callId);

@@ -61,7 +61,17 @@ export const startPgSampler = async (options: { url: string; pids: number[]; sch
   const client = new Client({ connectionString: options.url });
   await client.connect();
   const instanceOfPort = new Map<number, number>();
+  // Ports looked up and found to be other processes' (their sessions stay theirs; forgotten every 2 s, as ports are reused).
+  let foreign = new Set<number>();
+  let foreignSince = performance.now();
   const refresh = () => options.pids.forEach((pid, i) => localPortsOf(pid).forEach((port) => instanceOfPort.set(port, i)));
+  const lookUp = (ports: number[]) => {
+    if (performance.now() - foreignSince > 2000) [foreign, foreignSince] = [new Set(), performance.now()];
+    const unknown = ports.filter((port) => !instanceOfPort.has(port) && !foreign.has(port));
+    if (unknown.length === 0) return;
+    refresh();
+    for (const port of unknown) if (!instanceOfPort.has(port)) foreign.add(port);
+  };
   refresh();
   const samples: Sample[] = [];
   let stopped = false;
@@ -70,7 +80,7 @@ export const startPgSampler = async (options: { url: string; pids: number[]; sch
 
   const sampleOnce = async (): Promise<Sample> => {
     const { rows } = await client.query<{ client_port: number | null; state: string | null; wait: string; query: string | null; leader: boolean }>(activitySql, [options.leaderKey ?? 'bl-projection:appointments']);
-    if (rows.some((r) => r.client_port !== null && !instanceOfPort.has(r.client_port))) refresh();
+    lookUp(rows.flatMap((r) => (r.client_port === null ? [] : [r.client_port])));
     const ours = rows.flatMap((r) => {
       const instance = r.client_port === null ? undefined : instanceOfPort.get(r.client_port);
       return instance === undefined ? [] : [{ instance, state: r.state ?? 'unknown', wait: r.wait, statement: statementOf(r.query ?? ''), leader: r.leader }];
