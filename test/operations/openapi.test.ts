@@ -64,13 +64,17 @@ describe('the API description', () => {
         retellSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Retell-Signature' }),
         calcomSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Cal-Signature-256' }),
         adminBearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+        consoleSession: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'bl_admin_session' }),
       });
       const security = (p: string, method = 'get') => doc.paths[p][method].security;
       for (const name of retellFunctionNames) expect(security(`/retell/functions/${name}`, 'post')).toEqual([{ retellSignature: [] }]);
       expect(security('/webhooks/calcom', 'post')).toEqual([{ calcomSignature: [] }]);
-      expect(security('/appointments')).toEqual([{ adminBearer: [] }]);
-      expect(security('/bookings/{bookingId}/events')).toEqual([{ adminBearer: [] }]);
-      expect(security('/incidents/timeline')).toEqual([{ adminBearer: [] }]);
+      const bearerOrSession = [{ adminBearer: [] }, { consoleSession: [] }];
+      expect(security('/appointments')).toEqual(bearerOrSession);
+      expect(security('/bookings/{bookingId}/events')).toEqual(bearerOrSession);
+      expect(security('/incidents/timeline')).toEqual(bearerOrSession);
+      expect(security('/console')).toEqual(bearerOrSession);
+      expect(security('/console/sign-out', 'post')).toEqual([{ consoleSession: [] }]);
       for (const open of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/retell/functions']) expect(security(open)).toEqual([]);
     });
 
@@ -87,7 +91,8 @@ describe('the API description', () => {
       for (const [p, item] of Object.entries<Json>(doc.paths)) {
         for (const [method, operation] of Object.entries<Json>(item)) {
           for (const [code, response] of Object.entries<Json>(operation.responses)) {
-            if (Number(code) >= 400 && p !== '/readyz') expect({ p, method, code, schema: response.content['application/json'].schema }).toEqual({ p, method, code, schema: { $ref: '#/components/schemas/Error' } });
+            // The console's sign-in answers a browser with its form again (HTML); everything else errs in JSON.
+            if (Number(code) >= 400 && p !== '/readyz' && !response.content?.['text/html']) expect({ p, method, code, schema: response.content['application/json'].schema }).toEqual({ p, method, code, schema: { $ref: '#/components/schemas/Error' } });
           }
         }
       }

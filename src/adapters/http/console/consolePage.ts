@@ -11,7 +11,8 @@ export const CONSOLE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Same-origin only (not no-referrer: with it, browsers send `Origin: null` on the console's own forms).
+  'Referrer-Policy': 'same-origin',
 };
 
 /** The bar at the top of every console page: where to go, and the sign-out form (with its CSRF token). */

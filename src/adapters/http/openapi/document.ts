@@ -5,6 +5,7 @@ import { agentAnswerSchema } from '../../../application/agentAnswer';
 import { calcomWebhookSchema } from '../../../application/calcomWebhook';
 import { functionRequestBodySchema } from '../retell/functionRequest';
 import { acceptedArgumentsSchema, functionSpecs, retellFunctionNames, type RetellFunctionName } from '../retell/functionSpecs';
+import { indexQuery } from '../routes/console';
 import { timelineQuery } from '../routes/incidents';
 import { appointmentsQuery, bookingIdParam } from '../routes/readModel';
 import {
@@ -53,6 +54,54 @@ const parametersOf = (shape: Record<string, z.ZodType>, where: 'query' | 'path')
 const json = (schema: Json, description: string): Json => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string): Json => json(ref('Error'), description);
 const unavailable = error('Infrastructure failure (e.g. the database restarting); `retryable: true`, safe to retry');
+/** Read endpoints: the bearer token, or (GET) the console's session cookie. */
+const readAccess = [{ adminBearer: [] }, { consoleSession: [] }];
+const page = (description: string): Json => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+const redirect = (description: string): Json => ({ description, headers: { Location: { schema: { type: 'string' } } } });
+
+/** The analysts' console: HTML pages for a browser (see docs/console.md). */
+const consolePaths: Json = {
+  '/console': {
+    get: {
+      operationId: 'consoleIndex',
+      tags: ['Console'],
+      summary: 'Recent calls with what each caller heard last, and every open finding; search by call id, Cal.com uid, date, masked caller number, practice',
+      security: readAccess,
+      parameters: parametersOf(indexQuery.shape, 'query'),
+      responses: {
+        '200': page('The console front page'),
+        '303': redirect('A browser without a session: to /console/sign-in?next=…'),
+        '400': error('A query parameter too long (invalid_query)'),
+        '401': error('A script without the bearer token (unauthorized)'),
+        '503': unavailable,
+      },
+    },
+  },
+  '/console/sign-in': {
+    get: { operationId: 'consoleSignInForm', tags: ['Console'], summary: 'The sign-in form', security: [], responses: { '200': page('The form (with why the analyst is here: expired, signed out)') } },
+    post: {
+      operationId: 'consoleSignIn',
+      tags: ['Console'],
+      summary: 'The admin token in (form field token), an HttpOnly, SameSite=Strict session cookie out (Secure behind HTTPS), valid ADMIN_SESSION_HOURS',
+      security: [],
+      responses: {
+        '303': redirect('Signed in: to `next` (a path of this service), else /console'),
+        '401': page('Not the admin token: the form again'),
+        '403': error('Posted from another site (cross_site)'),
+        '429': page('More than ADMIN_SIGN_IN_LIMIT attempts from this address in 15 minutes'),
+      },
+    },
+  },
+  '/console/sign-out': {
+    post: {
+      operationId: 'consoleSignOut',
+      tags: ['Console'],
+      summary: 'Ends the session server-side (form field csrf, from the page)',
+      security: [{ consoleSession: [] }],
+      responses: { '303': redirect('To /console/sign-in?signed_out=1'), '403': error('Posted from another site (cross_site) or without its CSRF token (invalid_csrf_token)') },
+    },
+  },
+};
 
 const version = (): string => {
   try {
@@ -128,10 +177,12 @@ export const buildOpenApiDocument = (): Json => {
       { name: 'Retell functions', description: 'Called by the voice agent during a call' },
       { name: 'Cal.com', description: 'Webhooks from Cal.com' },
       { name: 'Read model', description: 'For analysts (bearer ADMIN_TOKEN)' },
+      { name: 'Console', description: "The analysts' console in a browser (HTML)" },
       { name: 'Operations', description: 'Probes, metrics and this document; open' },
     ],
     paths: {
       ...functionPaths,
+      ...consolePaths,
       '/retell/functions/{name}': {
         post: {
           operationId: 'unknown_function',
@@ -176,7 +227,7 @@ export const buildOpenApiDocument = (): Json => {
           operationId: 'findAppointments',
           tags: ['Read model'],
           summary: 'Read-model rows by Retell call id or Cal.com uid (give at least one)',
-          security: [{ adminBearer: [] }],
+          security: readAccess,
           parameters: parametersOf(appointmentsQuery.shape, 'query'),
           responses: {
             '200': json(ref('AppointmentList'), 'Matching rows, oldest request first'),
@@ -191,7 +242,7 @@ export const buildOpenApiDocument = (): Json => {
           operationId: 'bookingEvents',
           tags: ['Read model'],
           summary: "A booking's event history, with the outside world's time and the store's recorded time",
-          security: [{ adminBearer: [] }],
+          security: readAccess,
           parameters: parametersOf({ bookingId: bookingIdParam }, 'path'),
           responses: {
             '200': json(ref('BookingHistory'), 'Every event of stream booking-<bookingId>, oldest first'),
@@ -207,15 +258,15 @@ export const buildOpenApiDocument = (): Json => {
           operationId: 'incidentTimeline',
           tags: ['Read model'],
           summary: 'The analysts\' timeline of a call or a Cal.com uid (give exactly one): an HTML page, or JSON with Accept: application/json',
-          security: [{ adminBearer: [] }],
+          security: readAccess,
           parameters: parametersOf(timelineQuery.shape, 'query'),
           responses: {
             '200': {
-              description: 'The timeline',
-              content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
+              description: 'The timeline: the incident page (HTML), JSON (Accept: application/json or format=json) or a Markdown download (format=markdown)',
+              content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } }, 'text/markdown': { schema: { type: 'string' } } },
             },
             '400': error('Not exactly one of call_id and booking_uid, or as_of unreadable (invalid_query)'),
-            '401': error('Missing or wrong bearer token (unauthorized)'),
+            '401': error('Missing or wrong bearer token, and no console session (unauthorized); a browser is sent to the sign-in page instead'),
             '404': {
               description: 'No events for it (HTML page, or no_events as JSON)',
               content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: ref('Error') } },
@@ -286,6 +337,7 @@ export const buildOpenApiDocument = (): Json => {
           description: 'hex HMAC-SHA256 of the raw body, keyed by CALCOM_WEBHOOK_SECRET',
         },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <ADMIN_TOKEN>' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'bl_admin_session', description: 'The console session cookie from POST /console/sign-in (GET requests only; never for a state-changing endpoint)' },
       },
     },
   };

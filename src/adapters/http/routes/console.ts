@@ -15,10 +15,13 @@ import type { HttpContext } from '../httpContext';
 export const safeNext = (next: unknown): string =>
   typeof next === 'string' && next.length < 2048 && /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/console/sign-') ? next : '/console';
 
-/** A POST another site made the browser send (Fetch metadata, else the Origin header). */
+/**
+ * A POST another site made the browser send: Fetch metadata when the browser sends it (a page cannot
+ * forge it), else the Origin header; neither (curl, scripts): not a browser, nothing to forge.
+ */
 export const isCrossSite = (req: Request): boolean => {
   const site = req.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return true;
+  if (site) return site !== 'same-origin' && site !== 'none';
   const origin = req.get('origin');
   if (origin === undefined) return false;
   try {
@@ -54,6 +57,7 @@ export const consoleRoutes = (ctx: HttpContext): Router => {
   const page = (res: express.Response, status: number, html: string) => void res.status(status).set(CONSOLE_HEADERS).type('html').send(html);
   const signIn = (res: express.Response, status: number, state: SignInPageState) => page(res, status, signInPage(state, hours));
 
+  router.get('/favicon.ico', (_req, res) => void res.status(204).end());
   router.get('/console/console.js', (_req, res) => {
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).type('application/javascript').send(CONSOLE_SCRIPT);
   });

@@ -80,6 +80,9 @@ const practiceZoneOf = (ctx: HttpContext, timeline: Timeline): string | undefine
   return practiceId ? (ctx.practices.byId(practiceId)?.practice.timeZone ?? ctx.config.BOOKING_TIMEZONE) : undefined;
 };
 
+/** A filter that names every value there is filters nothing (so a type that appears later is not hidden). */
+const narrowing = (picked: string[] | undefined, present: string[]): string[] => (picked && present.some((v) => !picked.includes(v)) ? picked : []);
+
 /** GET /incidents/timeline?call_id=…|booking_uid=…|from=…&to=…[&as_of=…] — the analysts' incident page (HTML), JSON or Markdown. */
 export const incidentRoutes = (ctx: HttpContext): Router => {
   const router = Router();
@@ -118,8 +121,8 @@ export const incidentRoutes = (ctx: HttpContext): Router => {
       practiceZone,
       order: q.order ?? 'recorded',
       expandAll: q.expand === 'all',
-      types: q.type ?? [],
-      calls: q.call ?? [],
+      types: narrowing(q.type, timeline.calls.flatMap((c) => c.entries.map((e) => e.type))),
+      calls: narrowing(q.call, timeline.calls.map((c) => c.callId ?? '')),
       asOf: timeline.asOf ?? undefined,
       asOfBasis: q.as_of_basis ?? 'recorded',
       nav: consoleNav(visitorOf(res, ctx.config.ADMIN_TOKEN)),
