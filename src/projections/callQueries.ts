@@ -86,11 +86,15 @@ export const findRecentCalls = async (db: SqlExecutor, filter: RecentCallFilter 
 /**
  * A caller number as an analyst types it, as a LIKE pattern: `+49*******67` (the masked form shown
  * everywhere) matches numbers of that length with that prefix and ending; `4567` matches numbers ending
- * in those digits; `+4930123456` matches that number. Undefined for fewer than two digits.
+ * in those digits (a national `0151…` without its trunk 0); `+4930123456` matches that number.
+ * Undefined for fewer than two digits or anything but digits, `+`, `*` and separators.
  */
 export const callerNumberPattern = (typed: string): string | undefined => {
   const compact = typed.replace(/[\s()./-]/g, '');
   if (!/^\+?[\d*•]+$/.test(compact) || compact.replace(/\D/g, '').length < 2) return undefined;
   if (/[*•]/.test(compact)) return compact.replace(/[*•]/g, '_');
-  return compact.startsWith('+') ? compact : `%${compact}`;
+  // National numbers (0151 …) lose their trunk 0: stored numbers are E.164 (+49151 …).
+  if (compact.startsWith('+')) return compact;
+  const national = compact.replace(/^0+/, '');
+  return national.length >= 2 ? `%${national}` : undefined;
 };
