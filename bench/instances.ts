@@ -71,7 +71,7 @@ export const benchInstances = async (build: Build, options: BurstOptions, log: (
           `${activity.samplesWithForeignLeader} samples saw another process on the database hold the same lock key; lease holders seen: ${holders.join(', ')}; ` +
           `read model: ${projected.rows} rows, ${projected.confirmed} confirmed (waited ${fmt(projected.waitedMs)} ms)`,
       );
-      const metric = `8. ${INSTANCES} instances behind a round robin, the burst of 7`;
+      const metric = `8. ${INSTANCES} instances, burst of ${options.size}`;
       return [
         ...burstRows(metric, store, runs.floor, runs.ours, burstAllowanceMs('postgres'), options.size),
         {

@@ -89,7 +89,7 @@ export const burstRows = (metric: string, store: string, floorRuns: BurstRun[], 
     quantileRow('p95'),
     quantileRow('p99'),
     {
-      metric: `${metric}: Cal.com POSTs (${fmt(size)} bookings${ours.length > 1 ? ` × ${ours.length} rounds` : ''})`,
+      metric: `${metric}: Cal.com POSTs${ours.length > 1 ? ` (${ours.length} rounds)` : ''}`,
       store,
       value: fmt(posts),
       baseline: `${fmt(floorPosts)} floor`,
