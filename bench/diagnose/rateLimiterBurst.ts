@@ -6,6 +6,7 @@
  * like the service's, with the bench's settings (10^8 a minute, bursts of 10^7), 3 times. `--instances 3`:
  * the takers spread over three limiters, each on a pool of its own, as three service instances are.
  */
+import type { RateLimiter } from '../../src/application/ports/rateLimiter';
 import { openPgDatabase } from '../../src/adapters/sql/pgDatabase';
 import { createSqlRateLimiter } from '../../src/adapters/sql/sqlRateLimiter';
 import { freshPostgres, postgresUrl } from '../support/benchDb';
@@ -20,7 +21,9 @@ const main = async () => {
   const bench = await freshPostgres(10, 'diagnose');
   const more = await Promise.all(Array.from({ length: INSTANCES - 1 }, () => openPgDatabase(postgresUrl(), { schema: bench.schema, max: 10 })));
   try {
-    const limiters = await Promise.all([bench.db, ...more].map((db) => createSqlRateLimiter(db, { perMinute: 100_000_000, burst: 10_000_000 })));
+    // One after another: concurrent CREATE TABLE IF NOT EXISTS of the same table can fail (pg_type_typname_nsp_index).
+    const limiters: RateLimiter[] = [];
+    for (const db of [bench.db, ...more]) limiters.push(await createSqlRateLimiter(db, { perMinute: 100_000_000, burst: 10_000_000 }));
     for (const limiter of limiters) await limiter.take('warm');
     const runs: Array<{ ms: number; p50: number; p99: number }> = [];
     for (let round = 0; round < ROUNDS; round += 1) {
