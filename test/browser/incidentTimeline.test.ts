@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openMemoryPglite } from '../support/databases';
 import { freshBooking, interceptCreates, webhookFor } from '../support/fakeCalcom';
-import { ADMIN_TOKEN } from '../support/testService';
+import { ADMIN_TOKEN, eventually } from '../support/testService';
 import { UID, call687, call688 } from '../fixtures/incident';
 import { replayIncident, stopReplay, type ReplayedIncident } from '../timeline/support/replayIncident';
 
@@ -40,6 +40,8 @@ describe('The analysts console in headless Chromium', () => {
       args: { datum: '11.10.2025', uhrzeit: '09:00', name: XSS_NAME },
     });
     expect(xss.json.status).toBe('confirmed');
+    // The index reads the read model: wait until the projection has all three calls.
+    await eventually(async () => (await replay.t.get('/console', { accept: 'text/html' })).text.includes(XSS_CALL));
 
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }); // plain launch: a new temporary profile
