@@ -19,13 +19,11 @@ import { appendIncident, dumpTables } from './scenario';
 
 const causation = () => ({ correlationId: randomUUID(), causationId: randomUUID() });
 
+const callEvent = (type: string, data: { callId: string; occurredAt: string } & Record<string, unknown>) => toNewEvent({ type, data }, causation());
 const answered = (callId: string, at: string, status: string, message: string, delivery = 1) =>
-  toNewEvent(
-    { type: 'CallerAnswered', data: { callId, occurredAt: at, function: 'book_appointment', delivery, requestFingerprint: 'f', requestId: randomUUID(), status, message, latencyMs: 12 } },
-    causation(),
-  );
+  callEvent('CallerAnswered', { callId, occurredAt: at, function: 'book_appointment', delivery, requestFingerprint: 'f', requestId: randomUUID(), status, message, latencyMs: 12 });
 const retell = (callId: string, at: string, event: 'call_started' | 'call_ended', fromNumberMasked?: string) =>
-  toNewEvent({ type: 'RetellCallEventRecorded', data: { callId, occurredAt: at, event, agentId: 'agent_1', fromNumberMasked, call: {} } }, causation());
+  callEvent('RetellCallEventRecorded', { callId, occurredAt: at, event, agentId: 'agent_1', fromNumberMasked, call: {} });
 
 /** The incident, and what its callers heard, and the end of call 688. */
 const appendCalls = async (store: EventStore) => {

@@ -7,6 +7,7 @@ import {
 } from '../../../application/ports/eventStore';
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
+import { createAppendNotifier } from './appendNotifier';
 import { decodePgPosition } from './positions';
 import { eventStoreSchema } from './schema';
 import { eventColumns, toStoredEvent, type EventRow } from './eventRow';
@@ -39,6 +40,7 @@ export const createPostgresEventStore = async (
         appended.emit('appended');
       }).catch(() => undefined)
     : undefined;
+  const notifier = notify ? createAppendNotifier(db, APPENDED_CHANNEL) : undefined;
   const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
   const readAll: EventStore['readAll'] = async ({ after, maxCount = 1000 } = {}) => {
@@ -61,10 +63,10 @@ export const createPostgresEventStore = async (
       const [kind, version] = expectedArgs(expectedVersion);
       try {
         const { rows } = await db.query<{ next_version: string; last_position: string }>(
-          // The NOTIFY is sent on commit, only when the append succeeds.
-          `SELECT next_version::text, last_position${notify ? `, pg_notify('${APPENDED_CHANNEL}', $5 || ' ' || $1)` : ''} FROM bl_append($1, $2, $3, $4::jsonb)`,
-          [streamId, kind, version, JSON.stringify(payload), ...(notify ? [storeId] : [])],
+          'SELECT next_version::text, last_position FROM bl_append($1, $2, $3, $4::jsonb)',
+          [streamId, kind, version, JSON.stringify(payload)],
         );
+        notifier?.notify(`${storeId} ${streamId}`); // after the commit, only when the append succeeded
         appended.emit('stream', streamId);
         appended.emit('appended');
         return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
@@ -110,6 +112,7 @@ export const createPostgresEventStore = async (
     },
 
     close: async () => {
+      await notifier?.drain();
       await stopListening?.();
       appended.removeAllListeners();
       if (options.ownsDatabase) await db.close();

@@ -1,0 +1,38 @@
+import type { SqlExecutor } from '../../../application/ports/sql';
+
+const CHUNK = 500;
+
+/**
+ * Tells other processes on the same PostgreSQL which streams were appended to. The NOTIFYs go out
+ * after the appends committed, in their own statement, many at once: a NOTIFY inside an append would
+ * hold PostgreSQL's database-wide notification lock through that append's commit and WAL flush, so
+ * appends would commit one at a time. The statement's commit does not wait for the disk (a lost
+ * notification costs only a slow-poll delay), and a failure is dropped for the same reason.
+ */
+export const createAppendNotifier = (db: SqlExecutor, channel: string) => {
+  let pending: string[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async () => {
+    while (pending.length > 0) {
+      const payloads = [...new Set(pending)];
+      pending = [];
+      for (let i = 0; i < payloads.length; i += CHUNK) {
+        await db
+          .query(`SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL`, [channel, payloads.slice(i, i + CHUNK)])
+          .catch(() => undefined);
+      }
+    }
+    flushing = undefined;
+  };
+  return {
+    /** Queues one notification; those queued while a flush is under way go out together in the next. */
+    notify: (payload: string): void => {
+      pending.push(payload);
+      flushing ??= Promise.resolve().then(flush);
+    },
+    /** Waits until everything queued has been sent. */
+    drain: async (): Promise<void> => {
+      while (flushing) await flushing;
+    },
+  };
+};
