@@ -86,6 +86,8 @@ export interface AppointmentFilter {
   bookingUid?: string;
   /** Default 500. */
   limit?: number;
+  /** Most recently changed first (else: oldest request first when filtered). */
+  newestFirst?: boolean;
 }
 
 /** Appointments by call id and/or Cal.com uid (both: AND), oldest request first; neither: the most recent `limit`, newest first. */
@@ -111,7 +113,7 @@ export const findAppointments = async (db: SqlExecutor, filter: AppointmentFilte
   params.push(filter.limit ?? 500);
   const { rows } = await db.query<Row>(
     `SELECT * FROM bl_appointments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY requested_at ${where.length ? 'ASC' : 'DESC'} NULLS LAST, booking_id LIMIT $${params.length}`,
+     ORDER BY ${filter.newestFirst ? 'updated_at DESC' : `requested_at ${where.length ? 'ASC' : 'DESC'} NULLS LAST`}, booking_id LIMIT $${params.length}`,
     params,
   );
   return rows.map(toAppointment);

@@ -61,7 +61,8 @@ export const findRecentCalls = async (db: SqlExecutor, filter: RecentCallFilter 
   const where: string[] = [];
   const param = (value: unknown) => (params.push(value), `$${params.length}`);
   if (filter.callId !== undefined) where.push(`c.call_id = ${param(filter.callId)}`);
-  if (filter.practiceId !== undefined) where.push(`(c.practice_id = ${param(filter.practiceId)} OR EXISTS (SELECT 1 FROM bl_appointments a WHERE a.call_id = c.call_id AND a.practice_id = $${params.length}))`);
+  // A call's practice is its first booking's (BookingRequested names it); a call with no booking has none.
+  if (filter.practiceId !== undefined) where.push(`c.practice_id = ${param(filter.practiceId)}`);
   if (filter.from !== undefined) where.push(`c.last_at >= ${param(filter.from.toISOString())}`);
   if (filter.to !== undefined) where.push(`c.first_at < ${param(filter.to.toISOString())}`);
   if (filter.bookingUid !== undefined) {

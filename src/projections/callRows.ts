@@ -50,7 +50,7 @@ const blank = (callId: string, at: string, position: string): CallRow => ({
 const fold = (row: CallRow, stored: StoredEvent): void => {
   if (stored.type === 'BookingRequested') {
     const requested = toBookingEvent(stored); // upcast: bookings before v3 belong to the default practice
-    if (requested.type === 'BookingRequested') row.practice_id = requested.data.practiceId;
+    if (requested.type === 'BookingRequested') row.practice_id ??= requested.data.practiceId; // the first booking's, as across batches
     return;
   }
   const event = callEventSchema.parse({ type: stored.type, data: stored.data });

@@ -21,19 +21,17 @@ const practicesOf = async (db: SqlExecutor, bookingIds: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.booking_id, r.practice_id]));
 };
 
-/** Uids more than one booking touched, of one practice's bookings if given. */
-export const findDuplicateFindings = async (db: SqlExecutor, practiceId?: string): Promise<DuplicateUid[]> => {
+/** The most recently touched uids more than one booking touched, of one practice's bookings if given. */
+export const findDuplicateFindings = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<DuplicateUid[]> => {
   const duplicates = await listDuplicates(db);
-  if (practiceId === undefined) return duplicates;
+  if (practiceId === undefined) return duplicates.slice(0, limit);
   const practiceOf = await practicesOf(db, [...new Set(duplicates.flatMap((d) => d.bookingIds))]);
-  return duplicates.filter((d) => inPractice(practiceId, d.bookingIds, practiceOf));
+  return duplicates.filter((d) => inPractice(practiceId, d.bookingIds, practiceOf)).slice(0, limit);
 };
 
-/** Bookings no webhook proved and Cal.com's lookup did not settle, most recent first, with what Cal.com held. */
-export const findUnconfirmedBookings = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<Appointment[]> => {
-  const rows = await findAppointments(db, { practiceId, status: 'unconfirmed', limit });
-  return rows.sort((a, b) => (b.updatedAt < a.updatedAt ? -1 : 1));
-};
+/** Bookings no webhook proved and Cal.com's lookup did not settle, most recently changed first, with what Cal.com held (index bl_appointments_status_updated). */
+export const findUnconfirmedBookings = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<Appointment[]> =>
+  findAppointments(db, { practiceId, status: 'unconfirmed', limit, newestFirst: true });
 
 /** Webhooks that named our booking but disagreed with it (wrong attendee, call id, slot…), newest first. */
 export const findWebhookMismatches = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<WebhookMismatch[]> => {

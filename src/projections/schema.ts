@@ -95,6 +95,8 @@ CREATE INDEX IF NOT EXISTS bl_appointments_call_id ON bl_appointments (call_id);
 CREATE INDEX IF NOT EXISTS bl_appointments_caller ON bl_appointments (practice_id, caller_number, slot_start) WHERE caller_number IS NOT NULL;
 CREATE INDEX IF NOT EXISTS bl_appointments_calcom_uid ON bl_appointments (calcom_uid);
 CREATE INDEX IF NOT EXISTS bl_appointments_duplicate_of_uid ON bl_appointments (duplicate_of_uid) WHERE duplicate_of_uid IS NOT NULL;
+-- The console's unconfirmed bookings, most recently changed first.
+CREATE INDEX IF NOT EXISTS bl_appointments_status_updated ON bl_appointments (status, updated_at DESC);
 CREATE UNIQUE INDEX IF NOT EXISTS bl_appointments_one_confirmed_uid ON bl_appointments (calcom_uid) WHERE status = 'confirmed';
 
 CREATE TABLE IF NOT EXISTS bl_uid_touches (
@@ -107,6 +109,8 @@ CREATE TABLE IF NOT EXISTS bl_uid_touches (
   PRIMARY KEY (booking_id, calcom_uid, kind)
 );
 CREATE INDEX IF NOT EXISTS bl_uid_touches_uid ON bl_uid_touches (calcom_uid);
+-- The console's webhook mismatches, newest first.
+CREATE INDEX IF NOT EXISTS bl_uid_touches_kind_recorded ON bl_uid_touches (kind, recorded_at DESC);
 
 -- One row per Retell call (src/projections/callRows.ts): the analysts' index of recent calls.
 CREATE TABLE IF NOT EXISTS bl_calls (
@@ -128,6 +132,7 @@ CREATE TABLE IF NOT EXISTS bl_calls (
 );
 -- The index lists the most recent calls first (GET /console).
 CREATE INDEX IF NOT EXISTS bl_calls_last_at ON bl_calls (last_at DESC);
+CREATE INDEX IF NOT EXISTS bl_calls_practice_last_at ON bl_calls (practice_id, last_at DESC);
 
 -- Every finding the truth audit recorded (src/projections/auditFindingRows.ts), newest first on the index.
 CREATE TABLE IF NOT EXISTS bl_audit_findings (

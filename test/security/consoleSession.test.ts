@@ -123,10 +123,32 @@ describe('console sign-in, session cookie and sign-out', () => {
     }
   });
 
+  it('counts a new sign-in as the end of the browser’s old session', async () => {
+    const first = `bl_admin_session=${cookieOf(await signIn())}`;
+    const second = await signIn(ADMIN_TOKEN, { cookie: first });
+    expect(cookieOf(second)).toBeDefined();
+    expect((await request('/console', { headers: { cookie: first } })).status).toBe(303);
+  });
+
   it('limits sign-in attempts per address (ADMIN_SIGN_IN_LIMIT in 15 minutes)', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 21; i += 1) last = await signIn('wrong-token-0123456789abcdef'); // more than the limit in all
     expect(last!.status).toBe(429);
     expect(await last!.text()).toContain('Too many sign-in attempts');
+  });
+
+  it('cannot be dodged with a made-up X-Forwarded-For when the peer is no trusted proxy', async () => {
+    const direct = await startTestService(openMemoryPglite, { env: { ADMIN_SIGN_IN_LIMIT: '3', TRUST_PROXY: '10.0.0.0/8' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const { body, ...type } = form({ token: 'wrong-token-0123456789abcdef', next: '/console' });
+        const r = await fetch(`${direct.url}/console/sign-in`, { method: 'POST', redirect: 'manual', headers: { ...type, 'x-forwarded-for': `10.0.0.${i}, 198.51.100.${i}` }, body });
+        statuses.push(r.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await direct.stop();
+    }
   });
 });

@@ -165,3 +165,23 @@ describe('ISO instants for --as-of, --from, --to and as_of', () => {
 
   it.each(['2025-10-06T09:20:00', 'yesterday', '2025-13-40T00:00:00Z', '2025-02-30T00:00:00Z', '', '1696584000'])('refuses %p', (text) => expect(parseInstant(text)).toBeUndefined());
 });
+
+describe('what the caller was told, as the timeline shows it', () => {
+  it('given an answer that repeats an email and a number, then the told entry shows them masked', () => {
+    const told: StoredEvent = {
+      id: '00000000-0000-4000-8000-999999999999',
+      streamId: `retell-call-${call688.callId}`,
+      streamVersion: 1,
+      position: '00000000000000009999:00000000000000009999',
+      type: 'CallerAnswered',
+      schemaVersion: 1,
+      data: { callId: call688.callId, occurredAt: '2025-10-06T09:39:30.000Z', function: 'book_appointment', delivery: 1, requestFingerprint: 'f', requestId: 'r', status: 'pending', message: 'Wir schreiben an hans@example.org oder rufen +49 30 1234567 an.', latencyMs: 5 },
+      metadata: { occurredAt: '2025-10-06T09:39:30.000Z', callId: call688.callId },
+      recordedAt: new Date('2025-10-06T09:39:30.010Z'),
+    };
+    const timeline = buildTimeline([...incidentEvents(), told], { subject, now: new Date('2025-10-07T00:00:00Z') });
+    const [entry] = timeline.calls.find((c) => c.callId === call688.callId)!.told;
+    expect(entry!.message).toBe('Wir schreiben an h***@example.org oder rufen +49*******67 an.');
+    expect(JSON.stringify(timeline)).not.toMatch(/hans@example|1234567/);
+  });
+});

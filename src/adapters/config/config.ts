@@ -34,6 +34,15 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   CALCOM_NOTES_FIELD: z.string().regex(/^[\w-]{0,64}$/, 'must be a booking field slug such as notes, or empty').default('notes'),
   RETELL_API_KEY: optionalSecret,
+  /**
+   * Which peers may say, in X-Forwarded-For/-Proto/-Host, who the client is and how it came: express's
+   * "trust proxy" (a comma list of addresses, subnets or loopback/linklocal/uniquelocal, a hop count, or
+   * true/false). The default trusts proxies on this host and private networks, never a direct client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback, linklocal, uniquelocal')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   /** The service's public base URL (https://booking.example.org): absolute URLs in GET /retell/functions. */
   PUBLIC_BASE_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

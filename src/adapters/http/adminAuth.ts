@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash, scryptSync } from 'node:crypto';
 import { parseCookie } from 'cookie';
 import type { Request, RequestHandler } from 'express';
 import type { AdminSession, AdminSessions } from '../../application/ports/adminSessions';
@@ -13,8 +13,20 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /** Whether `given` is the admin token (constant time whatever the lengths). */
 export const isAdminToken = (token: string, given: string | undefined): boolean => given !== undefined && timingSafeEqual(digest(given), digest(token));
 
-/** What a session is bound to: a rotated ADMIN_TOKEN ends every session opened with the old one. */
-export const tokenFingerprint = (token: string): string => createHash('sha256').update(`booking-ledger admin session\u0000${token}`).digest('base64url');
+const fingerprints = new Map<string, string>();
+/**
+ * What a session is bound to: a rotated ADMIN_TOKEN ends every session opened with the old one. A slow
+ * hash (scrypt, once per token and process), so a copy of the sessions table does not let anyone test
+ * guesses at the token quickly.
+ */
+export const tokenFingerprint = (token: string): string => {
+  let fingerprint = fingerprints.get(token);
+  if (!fingerprint) {
+    fingerprint = scryptSync(token, 'booking-ledger admin session', 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString('base64url');
+    fingerprints.set(token, fingerprint);
+  }
+  return fingerprint;
+};
 
 const bearerOf = (req: Request) => /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
 export const sessionIdOf = (req: Request): string | undefined => parseCookie(req.get('cookie') ?? '')[SESSION_COOKIE];

@@ -10,7 +10,7 @@ import { retellFunctionRoutes } from './routes/retellFunctions';
 export const createApp = (ctx: HttpContext): Express => {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
   // Security headers (nosniff, no framing, …); answers hold caller data, so nothing is cached unless a route says so.
   app.use(helmet());
   app.use((_req, res, next) => {

@@ -3,6 +3,7 @@ import { DEFAULT_PRACTICE_ID } from '../practice';
 import { isBookingEventType, toBookingEvent } from '../eventEnvelope';
 import type { StoredEvent } from '../ports/eventStore';
 import { describeEvent } from './describeEvent';
+import { maskContactsIn } from './maskContact';
 import type { BookingStateView, DuplicateUidView, Timeline, TimelineCall, TimelineEntry, TimelineSubject, ToldEntry, UidTouch } from './timelineModel';
 
 export interface BuildTimelineOptions {
@@ -161,7 +162,7 @@ const toldOf = (stored: StoredEvent): ToldEntry => {
     function: d.function ?? '?',
     delivery: d.delivery ?? 1,
     status: d.status ?? '?',
-    message: d.message ?? '',
+    message: maskContactsIn(d.message ?? ''), // the agent may have repeated an address or number
     bookingStatus: d.bookingStatus ?? null,
   };
 };

@@ -46,7 +46,11 @@ ${input('caller', 'Caller number', f.caller, 'text', ' size="16" maxlength="32" 
 </form>`;
 };
 
-const callerOf = (call: RecentCall): string => call.fromNumberMasked ?? (call.bookings.find((b) => b.callerNumber)?.callerNumber ? maskPhone(call.bookings.find((b) => b.callerNumber)!.callerNumber!) : '—');
+/** The caller's number masked as everywhere in the console (country prefix and last two digits), else as Retell's webhook masked it. */
+const callerOf = (call: RecentCall): string => {
+  const trusted = call.bookings.find((b) => b.callerNumber)?.callerNumber;
+  return trusted ? maskPhone(trusted) : (call.fromNumberMasked ?? '—');
+};
 
 const callRow = (call: RecentCall, index: ConsoleIndex): string => {
   const zone = index.zoneOf(call.practiceId);
@@ -60,16 +64,17 @@ const findingsSection = (index: ConsoleIndex): string => {
   const zone = (practiceId: string | null) => index.zoneOf(practiceId);
   const count = duplicates.length + unconfirmed.length + mismatches.length + parked.length + audit.length;
   return `<section id="findings"><h2>Open findings (${count})</h2>
+<p>The 50 most recent of each kind (nothing here is marked resolved: a finding stays until its data changes — a duplicate uid stays listed for good).</p>
 <h3>Duplicates: a Cal.com uid more than one booking touched (${duplicates.length})</h3>
-${table('findings-duplicates', ['Cal.com uid', 'calls', 'reasons', 'last touched'], duplicates.map((d) => `<tr><td class="mono">${a(timelineOfUid(d.calcomUid), d.calcomUid, 'uid')}</td><td class="mono">${d.callIds.map((c) => a(timelineOfCall(c), c, 'call')).join('<br>')}</td><td>${escapeHtml(d.reasons.join(', '))}</td><td class="mono">${escapeHtml(d.lastTouchedAt)}</td></tr>`))}
+${table('findings-duplicates', ['Cal.com uid', 'calls', 'reasons', 'last touched'], duplicates.map((d) => `<tr><td class="mono">${a(timelineOfUid(d.calcomUid), d.calcomUid, 'uid')}</td><td class="mono">${d.callIds.map((c) => a(timelineOfCall(c), c, 'call')).join('<br>')}</td><td>${escapeHtml(d.reasons.join(', '))}</td><td class="mono">${escapeHtml(shortZoned(d.lastTouchedAt, 'UTC'))}</td></tr>`))}
 <h3>Unconfirmed bookings: no webhook proved them, and what Cal.com holds (${unconfirmed.length})</h3>
-${table('findings-unconfirmed', ['call', 'slot', 'Cal.com holds', 'since'], unconfirmed.map((u) => `<tr><td class="mono">${u.callId ? a(timelineOfCall(u.callId), u.callId, 'call') : '?'}</td><td class="mono">${escapeHtml(u.slotStart ? shortZoned(u.slotStart, zone(u.practiceId)) : '')}</td><td>${escapeHtml(u.calcom ? `${u.calcom.lookup}${u.calcom.status ? ` (${u.calcom.status})` : ''}${u.calcom.metadataCallIdMatches === false ? ', metadata names another call' : ''}` : 'not looked up yet')}</td><td class="mono">${escapeHtml(u.updatedAt)}</td></tr>`))}
+${table('findings-unconfirmed', ['call', 'slot', 'Cal.com holds', 'since'], unconfirmed.map((u) => `<tr><td class="mono">${u.callId ? a(timelineOfCall(u.callId), u.callId, 'call') : '?'}</td><td class="mono">${escapeHtml(u.slotStart ? shortZoned(u.slotStart, zone(u.practiceId)) : '')}</td><td>${escapeHtml(u.calcom ? `${u.calcom.lookup}${u.calcom.status ? ` (${u.calcom.status})` : ''}${u.calcom.metadataCallIdMatches === false ? ', metadata names another call' : ''}` : 'not looked up yet')}</td><td class="mono">${escapeHtml(shortZoned(u.updatedAt, zone(u.practiceId)))}</td></tr>`))}
 <h3>Webhook mismatches (${mismatches.length})</h3>
-${table('findings-mismatches', ['call', 'Cal.com uid', 'reasons', 'recorded'], mismatches.map((m) => `<tr><td class="mono">${m.callId ? a(timelineOfCall(m.callId), m.callId, 'call') : '?'}</td><td class="mono">${a(timelineOfUid(m.calcomUid), m.calcomUid, 'uid')}</td><td>${escapeHtml(m.reasons.join(', '))}</td><td class="mono">${escapeHtml(m.recordedAt)}</td></tr>`))}
+${table('findings-mismatches', ['call', 'Cal.com uid', 'reasons', 'recorded'], mismatches.map((m) => `<tr><td class="mono">${m.callId ? a(timelineOfCall(m.callId), m.callId, 'call') : '?'}</td><td class="mono">${a(timelineOfUid(m.calcomUid), m.calcomUid, 'uid')}</td><td>${escapeHtml(m.reasons.join(', '))}</td><td class="mono">${escapeHtml(shortZoned(m.recordedAt, 'UTC'))}</td></tr>`))}
 <h3>Parked events: the read model does not reflect them (${parked.length})</h3>
-${table('findings-parked', ['projection', 'event', 'stream', 'error', 'parked'], parked.map((p) => `<tr><td>${escapeHtml(p.projection)}</td><td class="mono">${escapeHtml(`${p.type} ${p.eventId}`)}</td><td class="mono">${escapeHtml(p.streamId)}</td><td>${escapeHtml(maskContactsIn(p.error))}</td><td class="mono">${escapeHtml(p.parkedAt)}</td></tr>`))}
+${table('findings-parked', ['projection', 'event', 'stream', 'error', 'parked'], parked.map((p) => `<tr><td>${escapeHtml(p.projection)}</td><td class="mono">${escapeHtml(`${p.type} ${p.eventId}`)}</td><td class="mono">${escapeHtml(p.streamId)}</td><td>${escapeHtml(maskContactsIn(p.error))}</td><td class="mono">${escapeHtml(shortZoned(p.parkedAt, 'UTC'))}</td></tr>`))}
 <h3>Truth audit: what callers were told against what Cal.com holds (${audit.length})</h3>
-${table('findings-audit', ['call', 'finding', 'told at', 'detail'], audit.map((f) => `<tr><td class="mono">${a(timelineOfCall(f.callId), f.callId, 'call')}</td><td>${escapeHtml(f.kind)}</td><td class="mono">${escapeHtml(f.toldAt)}</td><td>${escapeHtml(maskContactsIn(f.detail))}</td></tr>`))}
+${table('findings-audit', ['call', 'finding', 'told at', 'detail'], audit.map((f) => `<tr><td class="mono">${a(timelineOfCall(f.callId), f.callId, 'call')}</td><td>${escapeHtml(f.kind)}</td><td class="mono">${escapeHtml(shortZoned(f.toldAt, zone(null)))}</td><td>${escapeHtml(maskContactsIn(f.detail))}</td></tr>`))}
 </section>`;
 };
 

@@ -25,7 +25,7 @@ export const isCrossSite = (req: Request): boolean => {
   const origin = req.get('origin');
   if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== (req.get('x-forwarded-host') ?? req.get('host'));
+    return new URL(origin).host !== req.host; // the host as the browser saw it (X-Forwarded-Host from a trusted proxy)
   } catch {
     return true; // "null" and other opaque origins
   }
@@ -56,6 +56,9 @@ export const consoleRoutes = (ctx: HttpContext): Router => {
   const hours = ctx.config.ADMIN_SESSION_HOURS;
   const page = (res: express.Response, status: number, html: string) => void res.status(status).set(CONSOLE_HEADERS).type('html').send(html);
   const signIn = (res: express.Response, status: number, state: SignInPageState) => page(res, status, signInPage(state, hours));
+  // Secure over HTTPS, and always when the service's public URL is https (a proxy that forgot X-Forwarded-Proto).
+  const publicHttps = ctx.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false;
+  const secure = (req: Request) => req.secure || publicHttps;
 
   router.get('/favicon.ico', (_req, res) => void res.status(204).end());
   router.get('/console/console.js', (_req, res) => {
@@ -74,8 +77,8 @@ export const consoleRoutes = (ctx: HttpContext): Router => {
     limit: ctx.config.ADMIN_SIGN_IN_LIMIT,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    // Keyed by req.ip: with 'trust proxy' on, that is the address the reverse proxy reports.
-    validate: { trustProxy: false },
+    // Keyed by req.ip: the client as TRUST_PROXY lets proxies report it. Successful sign-ins do not count.
+    skipSuccessfulRequests: true,
     handler: (req, res) => {
       ctx.logger.warn({ ip: req.ip }, 'Console sign-in attempts over the limit');
       signIn(res, 429, { next: '/console', notice: 'too_many' });
@@ -90,8 +93,10 @@ export const consoleRoutes = (ctx: HttpContext): Router => {
       ctx.logger.warn({ ip: req.ip }, 'Console sign-in refused: wrong admin token');
       return signIn(res, 401, { next, notice: 'wrong_token' });
     }
+    const previous = sessionIdOf(req);
+    if (previous) await ctx.adminSessions.close(previous); // a new sign-in replaces the browser's old session
     const session = await ctx.adminSessions.open(tokenFingerprint(token), new Date(Date.now() + hours * 3_600_000));
-    res.cookie(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: hours * 3_600_000 });
+    res.cookie(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: '/', maxAge: hours * 3_600_000 });
     ctx.logger.info({ ip: req.ip }, 'Console sign-in');
     res.redirect(303, next);
   });
@@ -103,7 +108,7 @@ export const consoleRoutes = (ctx: HttpContext): Router => {
     if (session && !sameToken(csrf, session.csrfToken)) return void sendError(res, 403, 'invalid_csrf_token', 'The sign-out form is stale; reload the page and sign out again');
     const id = sessionIdOf(req);
     if (id) await ctx.adminSessions.close(id);
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: '/' });
     res.redirect(303, '/console/sign-in?signed_out=1');
   });
 
