@@ -8,11 +8,11 @@ export type TimeBasis = 'recorded' | 'happened';
 export const timeOf = (entry: TimelineEntry, basis: TimeBasis): number =>
   basis === 'happened' ? Date.parse(entry.occurredAt ?? entry.recordedAt) : Date.parse(entry.recordedAt);
 
-const STEPS_MS = [1, 5, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000];
-const stepFor = (span: number) => STEPS_MS.find((s) => span / s <= 8) ?? 604_800_000;
+const STEPS_MS = [1, 5, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000, 2_592_000_000, 31_536_000_000];
+const stepFor = (span: number) => STEPS_MS.find((s) => span / s <= 8) ?? 31_536_000_000;
 
 export const describeStep = (ms: number): string =>
-  ms < 1_000 ? `${ms} ms` : ms < 60_000 ? `${ms / 1_000} s` : ms < 3_600_000 ? `${ms / 60_000} min` : ms < 86_400_000 ? `${ms / 3_600_000} h` : `${ms / 86_400_000} d`;
+  ms < 1_000 ? `${ms} ms` : ms < 60_000 ? `${ms / 1_000} s` : ms < 3_600_000 ? `${ms / 60_000} min` : ms < 86_400_000 ? `${ms / 3_600_000} h` : `${Math.round(ms / 86_400_000)} d`;
 
 const LEFT = 190;
 const WIDTH = 1000;
@@ -52,7 +52,7 @@ export const timeAxis = (calls: TimelineCall[], basis: TimeBasis, zone: string, 
   const shift = step >= 3_600_000 ? offsetMinutes(t0, zone) * 60_000 : 0; // hours and days start at local midnight
   const ticks: string[] = [];
   let lastDate = '';
-  for (let t = Math.ceil((t0 + shift) / step) * step - shift; t <= t1; t += step) {
+  for (let t = Math.ceil((t0 + shift) / step) * step - shift; t <= t1 && ticks.length < 40; t += step) {
     const at = inZone(new Date(t).toISOString(), zone);
     const label = step < 1_000 ? at.time.slice(0, 12) : step < 60_000 ? at.time.slice(0, 8) : at.time.slice(0, 5);
     const withDate = at.date !== lastDate ? `${at.date} ${label}` : label;
