@@ -16,7 +16,7 @@ export interface EventMetadata {
 }
 
 export interface NewEvent {
-  /** Unique id; generated when omitted. */
+  /** Its id, generated (UUID v4) when omitted; one given must be unique (the PostgreSQL store does not index ids). */
   id?: string;
   type: string;
   schemaVersion: number;

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS bl_events (
   transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
   stream_id       text NOT NULL,
   stream_version  bigint NOT NULL,
-  event_id        uuid NOT NULL UNIQUE,
+  event_id        uuid NOT NULL,
   event_type      text NOT NULL,
   schema_version  int NOT NULL,
   data            jsonb NOT NULL,
@@ -29,6 +29,15 @@ CREATE TABLE IF NOT EXISTS bl_events (
   recorded_at     timestamptz NOT NULL DEFAULT now(),
   UNIQUE (stream_id, stream_version)
 );
+-- Every index an event writes, and the query that needs it (src/adapters/eventStore/postgres/):
+--   primary key (global_position)       the table's identity (replication, tools); no query of ours
+--   UNIQUE (stream_id, stream_version)   readStream, and the append's optimistic concurrency
+--   bl_events_global_order               readAll and headPosition (projections, subscriptions)
+--   bl_events_call_id (partial)          eventsForCalls (timeline of a call, truth audit)
+--   bl_events_recorded_at                eventsRecordedBetween (timeline of a time range, truth audit)
+--   bl_events_data_uid (partial)         eventsNamingUid (timeline of a Cal.com uid)
+-- event_id is not indexed: no query looks an event up by id, and the store generates every id (v4).
+ALTER TABLE bl_events DROP CONSTRAINT IF EXISTS bl_events_event_id_key;
 CREATE INDEX IF NOT EXISTS bl_events_global_order ON bl_events (transaction_id, global_position);
 CREATE INDEX IF NOT EXISTS bl_events_call_id ON bl_events (call_id, global_position) WHERE call_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS bl_events_recorded_at ON bl_events (recorded_at);
