@@ -41,7 +41,10 @@ describe('The analysts console in headless Chromium', () => {
     });
     expect(xss.json.status).toBe('confirmed');
     // The index reads the read model: wait until the projection has all three calls.
-    await eventually(async () => (await replay.t.get('/console', { accept: 'text/html' })).text.includes(XSS_CALL));
+    await eventually(async () => {
+      const index = (await replay.t.get('/console', { accept: 'text/html' })).text;
+      return index.includes(XSS_CALL) && /<table class="findings-duplicates">[\s\S]*8Fxv4pCqnb1Jva1w9wn5wX/.test(index);
+    });
 
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }); // plain launch: a new temporary profile

@@ -17,7 +17,8 @@ describe.each(sqlTargets)('the analysts console over HTTP on %s', (_target, open
 
   beforeAll(async () => {
     replay = await replayIncident(openDb);
-    await eventually(async () => (await page('/console')).calls.length === 2);
+    // The index reads the read model: wait until the projection has both calls and the duplicate.
+    await eventually(async () => /<table class="findings-duplicates">[\s\S]*8Fxv4pCqnb1Jva1w9wn5wX/.test((await page('/console')).text));
   }, 60_000);
   afterAll(() => stopReplay(replay));
 
