@@ -1,7 +1,35 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDatabase } from '../../application/ports/sql';
 import { lockDataDirectory } from './dataDirectoryLock';
 import { makePrivateDirectory } from './privateDirectory';
+
+/**
+ * Sized for one embedded process: PostgreSQL's defaults (128 MB of shared buffers, 64 MB for
+ * maintenance) are allocated in the WASM heap, which never gives memory back while the instance lives.
+ */
+export const PGLITE_SETTINGS = ['shared_buffers=32MB', 'work_mem=4MB', 'maintenance_work_mem=32MB', 'temp_buffers=4MB', 'wal_buffers=1MB'];
+
+const open = (dataDir: string | undefined, loadDataDir: Blob | undefined) => PGlite.create({ dataDir, loadDataDir, postgresqlconf: PGLITE_SETTINGS });
+
+/**
+ * initdb for a new data directory, in a short-lived child process: it needs hundreds of MiB of WASM
+ * heap, which would otherwise stay with this process for its lifetime (a WASM heap never shrinks).
+ */
+const initialiseInChild = (dataDir: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const script = `const { PGlite } = require(${JSON.stringify(require.resolve('@electric-sql/pglite'))});
+PGlite.create({ dataDir: ${JSON.stringify(dataDir)}, postgresqlconf: ${JSON.stringify(PGLITE_SETTINGS)} })
+  .then((db) => db.close())
+  .catch((error) => { process.stderr.write(String((error && error.message) || error)); process.exit(1); });`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`PGlite could not initialise ${dataDir}: ${stderr.trim() || `exit code ${code}`}`))));
+  });
 
 /**
  * Embedded PostgreSQL (WASM). `dataDir` undefined means in memory. One connection: PGlite queues work
@@ -16,7 +44,8 @@ export const openPgliteDatabase = async (dataDir?: string, options: { loadDataDi
   let db: PGlite;
   try {
     // A dump of an initialised data directory (dumpDataDir) starts in a fraction of initdb's time.
-    db = options.loadDataDir ? await PGlite.create({ dataDir, loadDataDir: options.loadDataDir }) : await PGlite.create(dataDir);
+    if (dataDir !== undefined && !options.loadDataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseInChild(dataDir);
+    db = await open(dataDir, options.loadDataDir);
   } catch (error) {
     release();
     throw error;
