@@ -38,7 +38,7 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
   const phone = input.phone ?? ctx.callerNumber;
   const attendee = attendeeIdentity({ name: input.name, email: input.email, phone }, ctx.callId, placeholderEmailDomain);
 
-  const { appended, state: requested } = await handleBookingCommand(
+  const { appended, state: requested, version } = await handleBookingCommand(
     deps.store,
     bookingId,
     {
@@ -61,7 +61,7 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
   );
   if (appended.length > 0) {
     deps.hooks?.afterBookingRequested?.();
-    await submitToCalcom(deps, bookingId, requested, causation);
+    await submitToCalcom(deps, bookingId, { state: requested, version }, causation);
   } else if (isStuck(requested, deps.settings.resumeAfterMs, deps.now().toISOString())) {
     // A retry of a call whose first delivery never got a Cal.com answer (its process died): take it up now.
     await resumeBooking(deps, bookingId, 'retried_call');

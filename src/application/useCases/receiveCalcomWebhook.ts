@@ -74,7 +74,8 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
     return { result, deliveryId, applied: [], orphan: 'no_booking' };
   }
   // A delivery signed by one practice's Cal.com never touches another practice's booking.
-  const { state: target } = await loadBooking(deps.store, route.bookingId);
+  const loaded = route.loaded ?? (await loadBooking(deps.store, route.bookingId));
+  const target = loaded.state;
   const bookingPractice = target.practiceId ?? DEFAULT_PRACTICE_ID;
   if (from.practiceId !== undefined && bookingPractice !== from.practiceId) {
     if (!duplicate) await recordOrphan(deps, deliveryId, delivery, `the booking it names belongs to practice ${bookingPractice}, the delivery was signed by practice ${from.practiceId}`, causation);
@@ -82,7 +83,7 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
     return { result, deliveryId, applied: [], orphan: 'other_practice' };
   }
   const practiceDeps = deps.forPractice?.(bookingPractice) ?? deps;
-  const { appended, state } = await applyDelivery(practiceDeps, route.bookingId, delivery, now, causation);
+  const { appended, state } = await applyDelivery(practiceDeps, route.bookingId, delivery, now, causation, loaded);
   if (!duplicate) {
     const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId: route.bookingId, via: route.via } };
     await deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(routed, causation, state.callId)]);

@@ -27,6 +27,6 @@ export const resumeBooking = async (anyDeps: UseCaseDeps, bookingId: string, tri
   const searched = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomSearch', data: { purpose: 'resume', search, uidOwner, now } }, causation);
   if (search.outcome === 'found') return 'found_at_calcom';
   if (search.outcome === 'unreachable') return 'calcom_unreachable';
-  await submitToCalcom(deps, bookingId, searched.state, causation);
+  await submitToCalcom(deps, bookingId, searched, causation);
   return 'posted';
 };

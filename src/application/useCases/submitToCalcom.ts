@@ -1,6 +1,6 @@
 import { duplicateReasonsFor, type Booking } from '../../domain';
 import { calcomAnswerOf } from '../calcomAnswer';
-import { handleBookingCommand } from '../bookingRepository';
+import { handleBookingCommand, type KnownBooking } from '../bookingRepository';
 import type { Causation } from '../eventEnvelope';
 import type { CreateBookingResult } from '../ports/calcom';
 import { searchCalcomFor } from '../searchCalcom';
@@ -21,7 +21,8 @@ const outcomeUnknown = (result: CreateBookingResult): boolean =>
  * When the outcome is unknown, Cal.com is asked whether it holds the booking before anything is
  * answered, and nothing is ever posted again blindly.
  */
-export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, state: Booking, causation: Causation): Promise<void> => {
+export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known: KnownBooking, causation: Causation): Promise<void> => {
+  const { state } = known;
   if (state.calcomAnswered || !state.attendee || !state.slotStart || !state.callId) return;
   const { notesField } = deps.settings;
   const result = await deps.calcom.createBooking({
@@ -48,7 +49,8 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, state
     const uidOwner = looksOurs
       ? await claimCalcomUid(deps.store, { uid: answer.uid, bookingId, callId: state.callId, now }, causation)
       : await readUidOwner(deps.store, answer.uid);
-    const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomAnswer', data: { answer, uidOwner, now } }, causation);
+    // Decided on the state the request was recorded with: nothing else writes a booking while its POST is out (a stale one is re-read).
+    const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomAnswer', data: { answer, uidOwner, now } }, causation, { known });
     for (const event of appended) if (event.type === 'DuplicateDetected') deps.telemetry.duplicateDetected(event.data.reasons);
     return;
   }
