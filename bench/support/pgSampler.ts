@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { localPortsOf } from './processSockets';
 import { sleep } from './stats';
 
-/** Backends of the database; `leader`: it holds the projection's leader lock (the runner's pg_try_advisory_xact_lock(hashtext(key))). */
+/** Backends of the database; `leader`: it holds the projection's leader lock (the runner's pg_try_advisory_xact_lock(hashtext(schema || ':' || key))). */
 const activitySql = `
 SELECT a.client_port, a.state, coalesce(a.wait_event_type || ':' || a.wait_event, 'on CPU') AS wait, left(a.query, 200) AS query,
   EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
@@ -79,7 +79,9 @@ export const startPgSampler = async (options: { url: string; pids: number[]; sch
   let finished: Promise<PgActivity> | undefined;
 
   const sampleOnce = async (): Promise<Sample> => {
-    const { rows } = await client.query<{ client_port: number | null; state: string | null; wait: string; query: string | null; leader: boolean }>(activitySql, [options.leaderKey ?? 'bl-projection:appointments']);
+    // The runner's key is per schema: hashtext(<schema> || ':' || 'bl-projection:<name>').
+    const key = `${options.schema ?? 'public'}:${options.leaderKey ?? 'bl-projection:appointments'}`;
+    const { rows } = await client.query<{ client_port: number | null; state: string | null; wait: string; query: string | null; leader: boolean }>(activitySql, [key]);
     lookUp(rows.flatMap((r) => (r.client_port === null ? [] : [r.client_port])));
     const ours = rows.flatMap((r) => {
       const instance = r.client_port === null ? undefined : instanceOfPort.get(r.client_port);

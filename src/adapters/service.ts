@@ -60,7 +60,7 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   if (config.NODE_ENV !== 'production') for (const gap of developmentGaps(config)) logger.warn(gap);
   const metrics = createMetrics();
   const telemetry = createTelemetry(logger, metrics);
-  const stores = options.stores ?? (await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL));
+  const stores = options.stores ?? (await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL, { poolSize: config.PG_POOL_SIZE }));
   for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
 
   const adapters = {

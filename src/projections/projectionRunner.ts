@@ -57,6 +57,7 @@ type Round =
   | { kind: 'not_leader'; position: string | undefined }
   | { kind: 'moved'; position: string | undefined };
 
+/** The leader lock of a projection, per schema (advisory locks are database-wide: deployments in other schemas of the same database have leaders of their own). */
 const leaderLockKey = (name: string) => `bl-projection:${name}`;
 
 export const readCheckpoint = async (db: SqlExecutor, name: string): Promise<string | undefined> => {
@@ -85,7 +86,7 @@ const runRound = async (options: ProjectionOptions, read?: ReadBatch): Promise<R
   const to = events[events.length - 1]!.position;
 
   return db.transaction(async (tx): Promise<Round> => {
-    const { rows: lock } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [leaderLockKey(name)]);
+    const { rows: lock } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || $1)) AS locked`, [leaderLockKey(name)]);
     if (!lock[0]?.locked) return { kind: 'not_leader', position: from };
     const { rows } = await tx.query<{ position: string | null }>(
       'SELECT position FROM bl_projection_checkpoints WHERE name = $1 FOR UPDATE',
@@ -280,7 +281,7 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<number
   await ensureSchema(db, options.schema);
   const tables = truncate.map(safeTable);
   await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [leaderLockKey(name)]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [leaderLockKey(name)]);
     if (tables.length > 0) await tx.query(`TRUNCATE ${tables.join(', ')}`);
     await tx.query('DELETE FROM bl_projection_checkpoints WHERE name = $1', [name]);
     // Parked events are tried again: what still fails is parked anew.

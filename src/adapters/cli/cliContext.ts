@@ -14,7 +14,7 @@ export interface CliContext {
 export const withStores = async <T>(work: (ctx: CliContext) => Promise<T>): Promise<T> => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
-  const stores = await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL);
+  const stores = await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL, { poolSize: config.PG_POOL_SIZE });
   try {
     for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);
     return await work({ config, stores, logger });

@@ -14,6 +14,8 @@ const schema = z.object({
     .string()
     .regex(/^(pglite|postgres|postgresql|esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/.+/, 'must start with pglite://, postgres://, esdb:// or kurrentdb://')
     .default('pglite://./data/ledger'),
+  /** Connections per PostgreSQL pool (the event store's, and the read model's when it is a database of its own); LISTEN takes one more. */
+  PG_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   READ_MODEL_URL: z.string().regex(/^(pglite|postgres|postgresql):\/\/.+/, 'must start with pglite:// or postgres://').optional(),
   CALCOM_API_URL: z.url().default('https://api.cal.com/v2'),
   /** Several practices in one deployment (YAML or JSON; see practices.example.yaml). */

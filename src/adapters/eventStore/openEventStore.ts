@@ -38,12 +38,12 @@ const probe = async (eventStore: EventStore): Promise<void> => {
 };
 
 /** Opens the event store named by URL and the read-model database beside it. */
-export const openStores = async (eventStoreUrl: string, readModelUrl?: string): Promise<OpenedStores> => {
+export const openStores = async (eventStoreUrl: string, readModelUrl?: string, options: { poolSize?: number } = {}): Promise<OpenedStores> => {
   if (isSqlUrl(eventStoreUrl)) {
-    const eventsDb = await openSqlDatabase(eventStoreUrl);
+    const eventsDb = await openSqlDatabase(eventStoreUrl, options);
     const eventStore = await createPostgresEventStore(eventsDb);
     const separate = readModelUrl !== undefined && readModelUrl !== eventStoreUrl;
-    const readModel = separate ? await openSqlDatabase(readModelUrl) : eventsDb;
+    const readModel = separate ? await openSqlDatabase(readModelUrl, options) : eventsDb;
     const history = createSqlEventHistory(eventsDb);
     return {
       eventStore,
@@ -59,7 +59,7 @@ export const openStores = async (eventStoreUrl: string, readModelUrl?: string): 
   }
   const eventStore = createEsdbEventStore(eventStoreUrl);
   await probe(eventStore);
-  const readModel = await openSqlDatabase(readModelUrl ?? ESDB_FALLBACK_READ_MODEL);
+  const readModel = await openSqlDatabase(readModelUrl ?? ESDB_FALLBACK_READ_MODEL, options);
   return {
     eventStore,
     readModel,

@@ -15,7 +15,13 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
   const { schema, ...config } = options;
   if (schema) {
     const setup = new Pool({ connectionString, max: 1 });
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${safeIdentifier(schema)}`).finally(() => setup.end());
+    // Opened at the same moment elsewhere: IF NOT EXISTS still races on the catalog (23505); the schema is there.
+    await setup
+      .query(`CREATE SCHEMA IF NOT EXISTS ${safeIdentifier(schema)}`)
+      .catch((error: { code?: string }) => {
+        if (error.code !== '23505') throw error;
+      })
+      .finally(() => setup.end());
   }
   const pool = new Pool({
     connectionString,

@@ -3,6 +3,9 @@ import type { AdminSessions } from '../../application/ports/adminSessions';
 import type { SqlDatabase } from './sqlDatabase';
 
 export const adminSessionsSchema = `
+BEGIN;
+-- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
+SELECT pg_advisory_xact_lock(4242003);
 CREATE TABLE IF NOT EXISTS bl_admin_sessions (
   id_digest         text PRIMARY KEY,
   token_fingerprint text NOT NULL,
@@ -11,6 +14,7 @@ CREATE TABLE IF NOT EXISTS bl_admin_sessions (
   expires_at        timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS bl_admin_sessions_expires_at ON bl_admin_sessions (expires_at);
+COMMIT;
 `;
 
 const digest = (id: string) => createHash('sha256').update(id).digest('base64url');

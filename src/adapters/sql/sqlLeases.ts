@@ -2,11 +2,15 @@ import type { Leases } from '../../application/ports/lease';
 import type { SqlDatabase } from '../../application/ports/sql';
 
 export const leasesSchema = `
+BEGIN;
+-- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
+SELECT pg_advisory_xact_lock(4242003);
 CREATE TABLE IF NOT EXISTS bl_leases (
   name       text PRIMARY KEY,
   holder     text NOT NULL,
   expires_at timestamptz NOT NULL
 );
+COMMIT;
 `;
 
 /**

@@ -2,6 +2,9 @@ import type { RateLimiter } from '../../application/ports/rateLimiter';
 import type { SqlDatabase } from '../../application/ports/sql';
 
 export const rateLimitsSchema = `
+BEGIN;
+-- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
+SELECT pg_advisory_xact_lock(4242003);
 CREATE TABLE IF NOT EXISTS bl_rate_limits (
   key        text PRIMARY KEY,
   tokens     double precision NOT NULL,
@@ -9,6 +12,7 @@ CREATE TABLE IF NOT EXISTS bl_rate_limits (
 );
 -- Whether the last take got its token (returned by the same UPDATE that decides it).
 ALTER TABLE bl_rate_limits ADD COLUMN IF NOT EXISTS last_taken boolean NOT NULL DEFAULT false;
+COMMIT;
 `;
 
 export interface TokenBucketOptions {

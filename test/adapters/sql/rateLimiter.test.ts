@@ -52,3 +52,26 @@ describe.each(sqlTargets)('the Cal.com token bucket on %s', (name, open) => {
     });
   }
 });
+
+(postgresUrl ? describe : describe.skip)('the shared tables when three instances start together on a fresh schema (PostgreSQL)', () => {
+  it('creates them once, without a duplicate-type error', async () => {
+    const { createSqlLeases } = await import('../../../src/adapters/sql/sqlLeases');
+    const { createSqlUsedSignatures } = await import('../../../src/adapters/sql/sqlUsedSignatures');
+    const { createSqlAdminSessions } = await import('../../../src/adapters/sql/sqlAdminSessions');
+    const schema = `t_fresh_${Date.now().toString(36)}`;
+    const dbs = await Promise.all([0, 1, 2].map(() => openPgDatabase(postgresUrl!, { schema })));
+    try {
+      await Promise.all(
+        dbs.flatMap((d) => [createSqlRateLimiter(d, { perMinute: 60, burst: 5 }), createSqlLeases(d), createSqlUsedSignatures(d), createSqlAdminSessions(d)]),
+      );
+      const { rows } = await dbs[0]!.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename IN ('bl_rate_limits', 'bl_leases', 'bl_used_signatures', 'bl_admin_sessions')",
+        [schema],
+      );
+      expect(rows[0]!.n).toBe(4);
+    } finally {
+      await dbs[0]!.query(`DROP SCHEMA ${schema} CASCADE`);
+      for (const d of dbs) await d.close();
+    }
+  });
+});

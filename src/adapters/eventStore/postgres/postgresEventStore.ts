@@ -18,8 +18,12 @@ const expectedArgs = (expected: ExpectedVersion): [string, number] =>
 const parseActual = (detail: unknown): number | undefined =>
   detail === 'absent' || typeof detail !== 'string' ? undefined : Number(detail);
 
-/** The NOTIFY channel of appends; the payload is the appending store's id, a space, and the stream id. */
-const APPENDED_CHANNEL = 'bl_appended';
+/**
+ * The NOTIFY channel of appends to the event store in `schema` (NOTIFY is database-wide: stores in
+ * other schemas of the same database are not woken); the payload is the appending store's id, a
+ * space, and the stream id.
+ */
+const appendedChannel = (schema: string) => `bl_appended_${schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 
 /** The event store on PostgreSQL, served by a `pg` pool or by embedded PGlite (same SQL). */
 export const createPostgresEventStore = async (
@@ -33,14 +37,15 @@ export const createPostgresEventStore = async (
   // this store's own appends are signalled at once below, so their notifications are skipped.
   const notify = db.kind === 'postgres' && db.listen !== undefined;
   const storeId = uuidv4();
+  const channel = notify ? appendedChannel((await db.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]!.schema) : '';
   const stopListening = notify
-    ? await db.listen!(APPENDED_CHANNEL, (payload) => {
+    ? await db.listen!(channel, (payload) => {
         if (payload.startsWith(`${storeId} `)) return;
         appended.emit('stream', payload.slice(payload.indexOf(' ') + 1));
         appended.emit('appended');
       }).catch(() => undefined)
     : undefined;
-  const notifier = notify ? createAppendNotifier(db, APPENDED_CHANNEL) : undefined;
+  const notifier = notify ? createAppendNotifier(db, channel) : undefined;
   const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
   const readAll: EventStore['readAll'] = async ({ after, maxCount = 1000 } = {}) => {
