@@ -6,9 +6,12 @@ import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 
 export const postgresUrl = process.env.DATABASE_URL;
 
+/** A test schema's name: `t_<creation time, base 36>_<random>` (globalSetup drops those a killed run left behind). */
+export const testSchemaName = (): string => `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+
 /** A PostgreSQL database in a schema of its own, dropped again by `close()`. */
 export const openIsolatedPostgres = async (url = postgresUrl!): Promise<SqlDatabase> => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName();
   const db = await openPgDatabase(url, { schema });
   return {
     ...db,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { dropAbandonedSchemas } from './abandonedSchemas';
 import { pgliteTemplatePath } from './pgliteTemplate';
 
 /**
@@ -10,6 +11,7 @@ import { pgliteTemplatePath } from './pgliteTemplate';
  */
 export default async function globalSetup(): Promise<void> {
   const root = path.resolve(__dirname, '../..');
+  if (process.env.DATABASE_URL) await dropAbandonedSchemas(process.env.DATABASE_URL);
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   const db = await PGlite.create();
   const dump = await db.dumpDataDir('none');

@@ -1,7 +1,7 @@
 import { openPgDatabase } from '../../../src/adapters/sql/pgDatabase';
 import type { SqlDatabase } from '../../../src/adapters/sql/sqlDatabase';
 import { createSqlRateLimiter } from '../../../src/adapters/sql/sqlRateLimiter';
-import { postgresUrl, sqlTargets } from '../../support/databases';
+import { postgresUrl, sqlTargets, testSchemaName } from '../../support/databases';
 
 describe.each(sqlTargets)('the Cal.com token bucket on %s', (name, open) => {
   let db: SqlDatabase;
@@ -58,9 +58,10 @@ describe.each(sqlTargets)('the Cal.com token bucket on %s', (name, open) => {
     const { createSqlLeases } = await import('../../../src/adapters/sql/sqlLeases');
     const { createSqlUsedSignatures } = await import('../../../src/adapters/sql/sqlUsedSignatures');
     const { createSqlAdminSessions } = await import('../../../src/adapters/sql/sqlAdminSessions');
-    const schema = `t_fresh_${Date.now().toString(36)}`;
-    const dbs = await Promise.all([0, 1, 2].map(() => openPgDatabase(postgresUrl!, { schema })));
+    const schema = testSchemaName();
+    const dbs: Array<Awaited<ReturnType<typeof openPgDatabase>>> = [];
     try {
+      dbs.push(...(await Promise.all([0, 1, 2].map(() => openPgDatabase(postgresUrl!, { schema })))));
       await Promise.all(
         dbs.flatMap((d) => [createSqlRateLimiter(d, { perMinute: 60, burst: 5 }), createSqlLeases(d), createSqlUsedSignatures(d), createSqlAdminSessions(d)]),
       );
@@ -70,7 +71,7 @@ describe.each(sqlTargets)('the Cal.com token bucket on %s', (name, open) => {
       );
       expect(rows[0]!.n).toBe(4);
     } finally {
-      await dbs[0]!.query(`DROP SCHEMA ${schema} CASCADE`);
+      await dbs[0]?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       for (const d of dbs) await d.close();
     }
   });
