@@ -27,5 +27,5 @@ export const toBookingEvent = (stored: StoredEvent): BookingEvent => {
   return bookingEventSchema.parse({ type: stored.type, data: current });
 };
 
-export const isBookingEventType = (type: string): boolean =>
-  bookingEventSchema.options.some((option) => option.shape.type.value === type);
+const BOOKING_EVENT_TYPES = new Set<string>(bookingEventSchema.options.map((option) => option.shape.type.value));
+export const isBookingEventType = (type: string): boolean => BOOKING_EVENT_TYPES.has(type);

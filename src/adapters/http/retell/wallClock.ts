@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { createMemo } from '../../../application/memo';
 
 /**
  * Spoken-style dates and times as the voice agent writes them, read as wall-clock time in the
@@ -58,8 +59,17 @@ export const parseLocalTime = (text: string): Parsed<LocalTime> => {
   return { ok: true, value: { hour, minute, text: `${pad(hour)}:${pad(minute)}` } };
 };
 
-/** The UTC instant (ISO, `Z`) of a wall-clock time; DST gaps and repeated hours are problems. */
-export const wallClockToUtc = (date: LocalDate, time: LocalTime, timeZone: string): Parsed<string> => {
+const remembered = createMemo<Parsed<string>>(2_000);
+
+/**
+ * The UTC instant (ISO, `Z`) of a wall-clock time; DST gaps and repeated hours are problems.
+ * Remembered per date, time and zone (the same few slots are asked for again and again).
+ */
+export const wallClockToUtc = (date: LocalDate, time: LocalTime, timeZone: string): Parsed<string> => ({
+  ...remembered(`${date.year}-${date.month}-${date.day} ${time.hour}:${time.minute} ${timeZone} ${date.text} ${time.text}`, () => computeWallClockToUtc(date, time, timeZone)),
+});
+
+const computeWallClockToUtc = (date: LocalDate, time: LocalTime, timeZone: string): Parsed<string> => {
   const local = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute }, { zone: timeZone });
   if (!local.isValid || local.hour !== time.hour || local.minute !== time.minute || local.day !== date.day) {
     return fail(`time '${time.text}' does not exist on ${date.text} in ${timeZone} (the clocks skip it)`);
