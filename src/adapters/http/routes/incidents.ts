@@ -93,13 +93,17 @@ export const incidentRoutes = (ctx: HttpContext): Router => {
     const subject = subjectOf(q);
     const load = (asOf: Date | undefined) => loadTimeline(ctx.history, subject, { asOf, asOfBasis: q.as_of_basis, parked: (eventIds) => findParked(ctx.readModel, { eventIds }) });
 
-    // The practice's zone comes from the timeline; a local as-of needs it first.
-    let timeline = await load(undefined);
+    // The practice's zone comes from the timeline: only a local as-of ("11:39" in practice time) needs a first load without it.
+    const zoneless = asOfOf(q, 'UTC');
+    const local = typeof zoneless === 'string' || (zoneless !== undefined && parseLocal(q.as_of?.trim() ?? '', 'UTC') !== undefined && q.as_of_ms === q.as_of_was);
+    let timeline = await load(local ? undefined : (zoneless as Date | undefined));
     const practiceZone = practiceZoneOf(ctx, timeline);
     const zone = q.tz === 'utc' || !practiceZone ? 'UTC' : practiceZone;
-    const asOf = asOfOf(q, zone);
-    if (typeof asOf === 'string') return void sendError(res, 400, 'invalid_query', asOf);
-    if (asOf) timeline = await load(asOf);
+    if (local) {
+      const asOf = asOfOf(q, zone);
+      if (typeof asOf === 'string') return void sendError(res, 400, 'invalid_query', asOf);
+      if (asOf) timeline = await load(asOf);
+    }
 
     res.vary('Accept');
     const found = timeline.counts.matched > 0;
