@@ -17,7 +17,7 @@ import { freshPostgres, postgresUrl, storeLabel, type Store } from './support/be
 import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { runLoad, runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
-import type { ResultRow } from './support/report';
+import { figure, type ResultRow } from './support/report';
 import { bookingCreatedBody } from './support/calcomWebhooks';
 import { bookRequest } from './support/bookRequest';
 import { calcomSignature } from './support/signing';
@@ -187,17 +187,19 @@ export const benchHttp = async (store: Store, build: Build, options: HttpOptions
     const over = (a: Measured, z: Measured, q: 'p50' | 'p99') => a.load[q] - z.load[q];
     const rssDuring3 = Math.max(bookOurs.peakMiB, pacedOurs.peakMiB);
     const rssBase3 = Math.max(bookBase.peakMiB, pacedBase.peakMiB);
+    const late = { digits: 1, compare: 'difference' } as const;
+    const p99 = (a: Measured, z: Measured) => ({ ...late, target: '≤ +15 ms', met: over(a, z, 'p99') <= 15 });
     return [
-      { metric: `3. book_appointment, ${c} connections closed loop: p50 (ms)`, store: label, value: ms(bookOurs.load.p50), baseline: `${ms(bookBase.load.p50)} proxy`, ratio: `+${ms(over(bookOurs, bookBase, 'p50'))} ms`, target: '—' },
-      { metric: `3. book_appointment, ${c} connections closed loop: p99 (ms)`, store: label, value: ms(bookOurs.load.p99), baseline: `${ms(bookBase.load.p99)} proxy`, ratio: `+${ms(over(bookOurs, bookBase, 'p99'))} ms`, target: '≤ +15 ms', met: over(bookOurs, bookBase, 'p99') <= 15 },
-      { metric: `3. book_appointment, ${c} connections closed loop (requests/s)`, store: label, value: fmt(bookOurs.load.perSecond), baseline: `${fmt(bookBase.load.perSecond)} proxy`, ratio: (bookOurs.load.perSecond / bookBase.load.perSecond).toFixed(2), target: '—' },
-      { metric: `3. book_appointment, service CPU per request (ms)`, store: label, value: bookOurs.cpuMsPerRequest.toFixed(2), baseline: `${bookBase.cpuMsPerRequest.toFixed(2)} proxy`, ratio: (bookOurs.cpuMsPerRequest / bookBase.cpuMsPerRequest).toFixed(1), target: '—' },
-      { metric: `3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p50 (ms)`, store: label, value: ms(pacedOurs.load.p50), baseline: `${ms(pacedBase.load.p50)} proxy`, ratio: `+${ms(over(pacedOurs, pacedBase, 'p50'))} ms`, target: '—' },
-      { metric: `3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p99 (ms)`, store: label, value: ms(pacedOurs.load.p99), baseline: `${ms(pacedBase.load.p99)} proxy`, ratio: `+${ms(over(pacedOurs, pacedBase, 'p99'))} ms`, target: '≤ +15 ms', met: over(pacedOurs, pacedBase, 'p99') <= 15 },
-      { metric: `4. webhook ingest, ${options.webhookConnections} connections (deliveries/s)`, store: label, value: fmt(hookOurs.load.perSecond), baseline: `${fmt(hookBase.load.perSecond)} HMAC+INSERT`, ratio: (hookOurs.load.perSecond / hookBase.load.perSecond).toFixed(2), target: '—' },
-      { metric: `4. webhook ingest, ${options.webhookConnections} connections: p99 (ms)`, store: label, value: ms(hookOurs.load.p99), baseline: `${ms(hookBase.load.p99)} HMAC+INSERT`, ratio: `+${ms(over(hookOurs, hookBase, 'p99'))} ms`, target: '—' },
-      { metric: '6. peak RSS of the service during 3 (MiB)', store: label, value: fmt(rssDuring3), baseline: `${fmt(rssBase3)} proxy process`, ratio: (rssDuring3 / rssBase3).toFixed(2), target: '—' },
-      { metric: '6. peak RSS of the service during 4 (MiB)', store: label, value: fmt(hookOurs.peakMiB), baseline: `${fmt(hookBase.peakMiB)} baseline process`, ratio: (hookOurs.peakMiB / hookBase.peakMiB).toFixed(2), target: '—' },
+      figure(`3. book_appointment, ${c} connections closed loop: p50 (ms)`, label, bookOurs.load.p50, bookBase.load.p50, 'proxy', late),
+      figure(`3. book_appointment, ${c} connections closed loop: p99 (ms)`, label, bookOurs.load.p99, bookBase.load.p99, 'proxy', p99(bookOurs, bookBase)),
+      figure(`3. book_appointment, ${c} connections closed loop (requests/s)`, label, bookOurs.load.perSecond, bookBase.load.perSecond, 'proxy'),
+      figure(`3. book_appointment, service CPU per request (ms)`, label, bookOurs.cpuMsPerRequest, bookBase.cpuMsPerRequest, 'proxy', { digits: 2, ratioDigits: 1 }),
+      figure(`3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p50 (ms)`, label, pacedOurs.load.p50, pacedBase.load.p50, 'proxy', late),
+      figure(`3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p99 (ms)`, label, pacedOurs.load.p99, pacedBase.load.p99, 'proxy', p99(pacedOurs, pacedBase)),
+      figure(`4. webhook ingest, ${options.webhookConnections} connections (deliveries/s)`, label, hookOurs.load.perSecond, hookBase.load.perSecond, 'HMAC+INSERT'),
+      figure(`4. webhook ingest, ${options.webhookConnections} connections: p99 (ms)`, label, hookOurs.load.p99, hookBase.load.p99, 'HMAC+INSERT', late),
+      figure('6. peak RSS of the service during 3 (MiB)', label, rssDuring3, rssBase3, 'proxy process'),
+      figure('6. peak RSS of the service during 4 (MiB)', label, hookOurs.peakMiB, hookBase.peakMiB, 'baseline process'),
     ];
   } finally {
     if (!stopped) await Promise.allSettled([service.stop(), baseline.stop()]);

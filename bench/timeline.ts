@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, childDb, serviceEnv } from './http';
 import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
-import type { ResultRow } from './support/report';
+import { figure, type ResultRow } from './support/report';
 import { benchCallId } from './support/seed';
 import { storeLabel, type Store } from './support/benchDb';
 import { fmt } from './support/stats';
@@ -59,10 +59,11 @@ export const benchTimeline = async (
     const label = storeLabel(store);
     const k = fmt(events);
     log(`timeline ${label}, ${k} events: service p50 ${fmt(ours.load.p50, 2)} / p99 ${fmt(ours.load.p99, 2)} ms (${fmt(ours.load.requests)} requests, ${fmt(ours.peakMiB)} MiB); raw query p50 ${fmt(base.load.p50, 2)} / p99 ${fmt(base.load.p99, 2)} ms`);
+    const late = { digits: 2, compare: 'difference' } as const;
     return [
-      { metric: `5. timeline of one call, ${k} events stored: p50 (ms)`, store: label, value: fmt(ours.load.p50, 2), baseline: `${fmt(base.load.p50, 2)} raw query`, ratio: `+${fmt(ours.load.p50 - base.load.p50, 2)} ms`, target: '—' },
-      { metric: `5. timeline of one call, ${k} events stored: p99 (ms)`, store: label, value: fmt(ours.load.p99, 2), baseline: `${fmt(base.load.p99, 2)} raw query`, ratio: `+${fmt(ours.load.p99 - base.load.p99, 2)} ms`, target: '< 20 ms', met: ours.load.p99 < 20 },
-      { metric: '6. peak RSS of the service during 5 (MiB)', store: label, value: fmt(ours.peakMiB), baseline: `${fmt(base.peakMiB)} baseline process`, ratio: (ours.peakMiB / base.peakMiB).toFixed(2), target: '—' },
+      figure(`5. timeline of one call, ${k} events stored: p50 (ms)`, label, ours.load.p50, base.load.p50, 'raw query', late),
+      figure(`5. timeline of one call, ${k} events stored: p99 (ms)`, label, ours.load.p99, base.load.p99, 'raw query', { ...late, target: '< 20 ms', met: ours.load.p99 < 20 }),
+      figure('6. peak RSS of the service during 5 (MiB)', label, ours.peakMiB, base.peakMiB, 'baseline process'),
     ];
   } finally {
     await calcom.close();

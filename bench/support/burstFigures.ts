@@ -1,5 +1,5 @@
 import type { BurstRun } from './burstRound';
-import type { ResultRow } from './report';
+import { figure, type ResultRow } from './report';
 import { fmt, median, quantile } from './stats';
 
 /** What one burst measured: answer times, Cal.com's creates, answers, and where the time went. */
@@ -51,12 +51,6 @@ export const burstFigures = (run: BurstRun): BurstFigures => {
   };
 };
 
-/** The median over rounds of one figure, and its spread ("1,452 (1,440–1,470)" with several rounds). */
-const acrossRounds = (figures: BurstFigures[], pick: (f: BurstFigures) => number) => {
-  const values = figures.map(pick);
-  return { value: median(values), spread: values.length > 1 ? ` (${fmt(Math.min(...values), 1)}–${fmt(Math.max(...values), 1)})` : '' };
-};
-
 const ms = (value: number) => fmt(value, 1);
 
 export const describeBurst = (name: string, f: BurstFigures) =>
@@ -65,18 +59,18 @@ export const describeBurst = (name: string, f: BurstFigures) =>
   `${f.posts} POSTs (at most ${f.mostPostsForOneCall} for a call, ${f.callsWithoutPost} calls without); ${f.failed} not HTTP 200, ${f.notConfirmed} not confirmed`;
 
 /**
- * The rows every burst reports: p50 / p95 / p99 against the floor (median over rounds, spread in
- * brackets), with the p99 target `floor + allowanceMs`; Cal.com's creates; answers not confirmed.
+ * The rows every burst reports: p50 / p95 / p99 against the floor (the median over this run's rounds;
+ * the log has each round), with the p99 target `floor + allowanceMs`; Cal.com's creates; answers not confirmed.
  */
 export const burstRows = (metric: string, store: string, floorRuns: BurstRun[], ourRuns: BurstRun[], allowanceMs: number, size: number): ResultRow[] => {
   const floor = floorRuns.map(burstFigures);
   const ours = ourRuns.map(burstFigures);
+  const rounds = ours.length > 1 ? `, median of ${ours.length} rounds` : '';
   const quantileRow = (q: 'p50' | 'p95' | 'p99'): ResultRow => {
-    const a = acrossRounds(ours, (f) => f[q]);
-    const z = acrossRounds(floor, (f) => f[q]);
-    const over = a.value - z.value;
-    const target = q === 'p99' ? { target: `≤ floor + ${allowanceMs} ms`, met: over <= allowanceMs } : { target: '—' };
-    return { metric: `${metric}: ${q} (ms)`, store, value: `${ms(a.value)}${a.spread}`, baseline: `${ms(z.value)}${z.spread} floor`, ratio: `+${ms(over)} ms`, ...target };
+    const a = median(ours.map((f) => f[q]));
+    const z = median(floor.map((f) => f[q]));
+    const target = q === 'p99' ? { target: `≤ floor + ${allowanceMs} ms`, met: a - z <= allowanceMs } : {};
+    return figure(`${metric}: ${q} (ms${rounds})`, store, a, z, 'floor', { digits: 1, compare: 'difference', ...target });
   };
   const posts = ours.reduce((sum, f) => sum + f.posts, 0);
   const floorPosts = floor.reduce((sum, f) => sum + f.posts, 0);
@@ -91,12 +85,10 @@ export const burstRows = (metric: string, store: string, floorRuns: BurstRun[], 
     {
       metric: `${metric}: Cal.com POSTs${ours.length > 1 ? ` (${ours.length} rounds)` : ''}`,
       store,
-      value: fmt(posts),
-      baseline: `${fmt(floorPosts)} floor`,
-      ratio: `at most ${mostForOne} per booking`,
+      text: { value: fmt(posts), baseline: `${fmt(floorPosts)} floor`, ratio: `at most ${mostForOne} per booking` },
       target: `= ${fmt(expected)}, 1 per booking`,
       met: posts === expected && mostForOne === 1,
     },
-    { metric: `${metric}: answers not confirmed`, store, value: fmt(unconfirmed), baseline: '—', ratio: failed > 0 ? `${failed} not HTTP 200` : '—', target: '0', met: unconfirmed === 0 },
+    { metric: `${metric}: answers not confirmed`, store, text: { value: fmt(unconfirmed), baseline: '—', ratio: failed > 0 ? `${failed} not HTTP 200` : '—' }, target: '0', met: unconfirmed === 0 },
   ];
 };
