@@ -1,11 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AdminSessions } from '../../application/ports/adminSessions';
 import type { SqlDatabase } from './sqlDatabase';
+import { underMigrationLock } from './sharedTableDdl';
 
-export const adminSessionsSchema = `
-BEGIN;
--- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
-SELECT pg_advisory_xact_lock(4242003);
+export const adminSessionsSchema = underMigrationLock(`
 CREATE TABLE IF NOT EXISTS bl_admin_sessions (
   id_digest         text PRIMARY KEY,
   token_fingerprint text NOT NULL,
@@ -14,8 +12,7 @@ CREATE TABLE IF NOT EXISTS bl_admin_sessions (
   expires_at        timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS bl_admin_sessions_expires_at ON bl_admin_sessions (expires_at);
-COMMIT;
-`;
+`);
 
 const digest = (id: string) => createHash('sha256').update(id).digest('base64url');
 const secret = () => randomBytes(32).toString('base64url');

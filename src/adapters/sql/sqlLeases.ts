@@ -1,17 +1,14 @@
 import type { Leases } from '../../application/ports/lease';
 import type { SqlDatabase } from '../../application/ports/sql';
+import { underMigrationLock } from './sharedTableDdl';
 
-export const leasesSchema = `
-BEGIN;
--- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
-SELECT pg_advisory_xact_lock(4242003);
+export const leasesSchema = underMigrationLock(`
 CREATE TABLE IF NOT EXISTS bl_leases (
   name       text PRIMARY KEY,
   holder     text NOT NULL,
   expires_at timestamptz NOT NULL
 );
-COMMIT;
-`;
+`);
 
 /**
  * Leases in a table of the read-model database: one short statement each (no transaction stays open

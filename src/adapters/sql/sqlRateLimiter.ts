@@ -1,10 +1,8 @@
 import type { RateLimiter } from '../../application/ports/rateLimiter';
 import type { SqlDatabase } from '../../application/ports/sql';
+import { underMigrationLock } from './sharedTableDdl';
 
-export const rateLimitsSchema = `
-BEGIN;
--- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
-SELECT pg_advisory_xact_lock(4242003);
+export const rateLimitsSchema = underMigrationLock(`
 CREATE TABLE IF NOT EXISTS bl_rate_limits (
   key        text PRIMARY KEY,
   tokens     double precision NOT NULL,
@@ -12,8 +10,7 @@ CREATE TABLE IF NOT EXISTS bl_rate_limits (
 );
 -- Whether the last take got its token (returned by the same UPDATE that decides it).
 ALTER TABLE bl_rate_limits ADD COLUMN IF NOT EXISTS last_taken boolean NOT NULL DEFAULT false;
-COMMIT;
-`;
+`);
 
 export interface TokenBucketOptions {
   /** Tokens added per minute (Cal.com allows about 120 requests a minute per API key). */

@@ -1,18 +1,15 @@
 import type { UsedSignatures } from '../../application/ports/usedSignatures';
 import type { SqlDatabase } from './sqlDatabase';
+import { underMigrationLock } from './sharedTableDdl';
 
-export const usedSignaturesSchema = `
-BEGIN;
--- Instances starting together on a fresh schema would race on CREATE TABLE (pg_type_typname_nsp_index).
-SELECT pg_advisory_xact_lock(4242003);
+export const usedSignaturesSchema = underMigrationLock(`
 CREATE TABLE IF NOT EXISTS bl_used_signatures (
   digest     text PRIMARY KEY,
   function   text NOT NULL,
   expires_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS bl_used_signatures_expires_at ON bl_used_signatures (expires_at);
-COMMIT;
-`;
+`);
 
 /** `UsedSignatures` in a table of the read-model database (PostgreSQL: shared by every instance). */
 export const createSqlUsedSignatures = async (db: SqlDatabase): Promise<UsedSignatures> => {
