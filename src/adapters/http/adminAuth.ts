@@ -10,8 +10,11 @@ export const SIGN_IN_PATH = '/console/sign-in';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Whether `given` is the admin token (constant time whatever the lengths). */
-export const isAdminToken = (token: string, given: string | undefined): boolean => given !== undefined && timingSafeEqual(digest(given), digest(token));
+/** Whether two secrets are equal, in constant time whatever their lengths. */
+export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
+
+/** Whether `given` is the admin token. */
+export const isAdminToken = (token: string, given: string | undefined): boolean => given !== undefined && sameSecret(given, token);
 
 const fingerprints = new Map<string, string>();
 /**

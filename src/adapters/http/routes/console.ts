@@ -1,8 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { findSession, isAdminToken, requireAdmin, SESSION_COOKIE, sessionIdOf, tokenFingerprint } from '../adminAuth';
+import { findSession, isAdminToken, requireAdmin, sameSecret, SESSION_COOKIE, sessionIdOf, tokenFingerprint } from '../adminAuth';
 import { CONSOLE_SCRIPT } from '../console/consoleScript';
 import { CONSOLE_HEADERS, type ConsoleVisitor } from '../console/consolePage';
 import { indexPage } from '../console/indexPage';
@@ -42,8 +41,6 @@ export const indexQuery = z.object({
 const empty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
 const signInBody = z.object({ token: z.string().max(512), next: z.string().max(2048).optional() });
-
-const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * The analysts' console: sign-in and sign-out (an HttpOnly, SameSite=Strict session cookie; Secure
@@ -105,7 +102,7 @@ export const consoleRoutes = (ctx: HttpContext): Router => {
     if (isCrossSite(req)) return void sendError(res, 403, 'cross_site', 'Sign-out must come from this site');
     const session = token ? await findSession(req, token, ctx.adminSessions, new Date()) : undefined;
     const csrf = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
-    if (session && !sameToken(csrf, session.csrfToken)) return void sendError(res, 403, 'invalid_csrf_token', 'The sign-out form is stale; reload the page and sign out again');
+    if (session && !sameSecret(csrf, session.csrfToken)) return void sendError(res, 403, 'invalid_csrf_token', 'The sign-out form is stale; reload the page and sign out again');
     const id = sessionIdOf(req);
     if (id) await ctx.adminSessions.close(id);
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: '/' });

@@ -1,5 +1,5 @@
 import type { TimelineFlag } from '../timelineModel';
-import { escapeHtml } from './escapeHtml';
+import { className, escapeHtml } from './escapeHtml';
 
 export const BADGES: Record<TimelineFlag, string> = {
   duplicate: 'DUPLICATE',
@@ -21,7 +21,7 @@ const MEANINGS: Record<TimelineFlag, string> = {
   parked: 'a projection could not apply the event: the read model does not reflect it',
 };
 
-export const badge = (text: string, kind: string): string => `<span class="badge ${escapeHtml(kind.replace(/[^A-Za-z0-9_-]/g, '_'))}">${escapeHtml(text)}</span>`;
+export const badge = (text: string, kind: string): string => `<span class="badge ${className(kind)}">${escapeHtml(text)}</span>`;
 
 /** What the colours and badges mean. */
 export const legend = (): string => `<section class="legend" id="legend"><h2>Legend</h2><dl>
