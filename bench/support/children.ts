@@ -41,7 +41,11 @@ const freePort = () =>
   });
 
 /** BENCH_PROFILE=<dir> profiles the service process (`--cpu-prof`) to find what limits it. */
-const profileArgs = () => (process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
+const profileArgs = () => [
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+  // BENCH_NODE_FLAGS="--flag …": node/V8 flags for the service and baseline processes, for diagnosis (V8 flags NODE_OPTIONS refuses).
+  ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+];
 
 const launch = (args: string[], env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; lines: string[] } => {
   const child = spawn(process.execPath, args, { env: { ...process.env, NODE_PATH: path.join(repo, 'node_modules'), ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
