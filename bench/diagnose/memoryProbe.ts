@@ -65,8 +65,9 @@ const main = async () => {
   const env = { ...serviceEnv(calcom.url), ...db.env, ...EXTRA_ENV, ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}) };
   const service = await startServiceProcess(build, env);
   try {
-    const idle = { rss: rssOf(service.pid), ...(await metricsOf(service.url)) };
-    let peak = { rss: 0, metrics: idle, smaps: smapsOf(service.pid) };
+    const idleMetrics = await metricsOf(service.url);
+    const idle = { rss: rssOf(service.pid), ...idleMetrics };
+    let peak = { rss: 0, metrics: idleMetrics, smaps: smapsOf(service.pid) };
     let n = 0;
     const sampler = setInterval(() => {
       const rss = rssOf(service.pid);
