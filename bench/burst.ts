@@ -13,7 +13,7 @@ import { childDb, serviceEnv } from './http';
 import { postgresUrl, storeLabel, type Store } from './support/benchDb';
 import { describeBurst, burstFigures, burstRows } from './support/burstFigures';
 import { runBurstRounds, startBurstCalcom, type BurstOptions } from './support/burstRound';
-import { startBaselineProcess, startServiceProcess, type Build } from './support/children';
+import { describeWarnings, startBaselineProcess, startServiceProcess, type Build } from './support/children';
 import { cpuWatch, watchAll } from './support/cpuWatch';
 import { describeMachineCpu, machineCpuWatch } from './support/machineCpu';
 import { describeActivity, startPgSampler } from './support/pgSampler';
@@ -63,6 +63,7 @@ export const benchBurst = async (store: Store, build: Build, options: BurstOptio
     const { cpuSeconds, wallSeconds } = cpu.used();
     log(`burst ${label}: the service used ${fmt(cpuSeconds, 2)} s of CPU in ${fmt(wallSeconds, 2)} s of its bursts (${fmt((cpuSeconds * 1000) / (options.size * options.rounds), 1)} ms a booking); ${describeMachineCpu(machine.used())}`);
     if (activity) log(`burst ${label}: ${describeActivity(activity)}`);
+    log(`burst ${label}: ${describeWarnings(service.takeWarnings())}`);
     return burstRows(`7. burst of ${options.size} book_appointment at once`, label, runs.floor, runs.ours, burstAllowanceMs(store), options.size);
   } finally {
     await sampler?.finish().catch(() => undefined);

@@ -15,7 +15,7 @@ import { burstServiceEnv, floorEnv, burstAllowanceMs, BURST_WAIT_MS } from './bu
 import { postgresUrl } from './support/benchDb';
 import { burstFigures, burstRows, describeBurst } from './support/burstFigures';
 import { runBurstRounds, startBurstCalcom, type BurstOptions } from './support/burstRound';
-import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
+import { describeWarnings, startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { cpuWatch, watchAll } from './support/cpuWatch';
 import { describeMachineCpu, machineCpuWatch } from './support/machineCpu';
 import { webhooksElsewhere } from './support/instanceRouting';
@@ -71,6 +71,7 @@ export const benchInstances = async (build: Build, options: BurstOptions, log: (
           `${activity.samplesWithForeignLeader} samples saw another process on the database hold the same lock key; lease holders seen: ${holders.join(', ')}; ` +
           `read model: ${projected.rows} rows, ${projected.confirmed} confirmed (waited ${fmt(projected.waitedMs)} ms)`,
       );
+      services.forEach((service, i) => log(`${INSTANCES} instances: ${describeWarnings(service.takeWarnings(), `instance ${i}`)}`));
       const metric = `8. ${INSTANCES} instances, burst of ${options.size}`;
       return [
         ...burstRows(metric, store, runs.floor, runs.ours, burstAllowanceMs('postgres'), options.size),

@@ -20,7 +20,18 @@ export interface BurstFigures {
   afterWebhook: [number, number];
   /** Cal.com sent the webhook → its delivery was acknowledged (ms, p99). */
   webhookAckP99: number;
+  /** The webhooks' HTTP statuses other than 200, counted (0: a network error). */
+  webhooksNot200: Record<string, number>;
+  /** The `status` of the answers that are not `confirmed`, counted. */
+  notConfirmedAs: Record<string, number>;
 }
+
+const counted = (values: string[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+};
+const describeCounts = (counts: Record<string, number>) => Object.entries(counts).map(([value, n]) => `${n} × ${value}`).join(', ');
 
 const p50p99 = (samples: number[]): [number, number] => [quantile(samples, 0.5), quantile(samples, 0.99)];
 
@@ -48,6 +59,8 @@ export const burstFigures = (run: BurstRun): BurstFigures => {
     beforePost: p50p99(beforePost),
     afterWebhook: p50p99(afterWebhook),
     webhookAckP99: quantile(run.deliveries.map((d) => d.answeredAt - d.sentAt), 0.99),
+    webhooksNot200: counted(run.deliveries.filter((d) => d.status !== 200).map((d) => String(d.status))),
+    notConfirmedAs: counted(run.answers.filter((a) => a.status !== 'confirmed').map((a) => String(a.status))),
   };
 };
 
@@ -56,7 +69,9 @@ const ms = (value: number) => fmt(value, 1);
 export const describeBurst = (name: string, f: BurstFigures) =>
   `${name}: p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / p99 ${ms(f.p99)} ms; before the POST p50 ${ms(f.beforePost[0])} / p99 ${ms(f.beforePost[1])} ms; ` +
   `webhook sent → answer p50 ${ms(f.afterWebhook[0])} / p99 ${ms(f.afterWebhook[1])} ms; webhook acknowledged p99 ${ms(f.webhookAckP99)} ms; ` +
-  `${f.posts} POSTs (at most ${f.mostPostsForOneCall} for a call, ${f.callsWithoutPost} calls without); ${f.failed} not HTTP 200, ${f.notConfirmed} not confirmed`;
+  `${f.posts} POSTs (at most ${f.mostPostsForOneCall} for a call, ${f.callsWithoutPost} calls without); ${f.failed} not HTTP 200, ${f.notConfirmed} not confirmed` +
+  (f.notConfirmed > 0 ? ` (${describeCounts(f.notConfirmedAs)})` : '') +
+  (Object.keys(f.webhooksNot200).length > 0 ? `; webhooks answered other than 200: ${describeCounts(f.webhooksNot200)}` : '');
 
 /**
  * The rows every burst reports: p50 / p95 / p99 against the floor (the median over this run's rounds;

@@ -28,6 +28,8 @@ export interface Child {
   url: string;
   pid: number;
   probe: ProcessProbe;
+  /** The messages of the warnings and errors it logged so far (pino level ≥ 40), counted; cleared by each call. */
+  takeWarnings(): Record<string, number>;
   /** SIGTERM; resolves once it exited cleanly. */
   stop(): Promise<void>;
 }
@@ -61,6 +63,32 @@ const stopper = (child: ChildProcess, exited: Promise<number | null>, name: stri
   if (code !== 0) throw new Error(`${name} exited with ${code}: ${lines.slice(-5).join('\n')}`);
 };
 
+/** Counts the pino lines of level ≥ 40 among `lines` by their message, from where the last call stopped. */
+const warningsOf = (lines: string[]) => {
+  let seen = 0;
+  return (): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const line of lines.slice(seen)) {
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+        if ((entry.level ?? 0) < 40) continue;
+        const message = `${entry.msg ?? '(no message)'}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 200);
+        counts[message] = (counts[message] ?? 0) + 1;
+      } catch {
+        // not a log line
+      }
+    }
+    seen = lines.length;
+    return counts;
+  };
+};
+
+/** "the service logged no warnings", or each warning's message with how often. */
+export const describeWarnings = (counts: Record<string, number>, who = 'the service') => {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? `${who} logged no warnings or errors` : `${who} logged: ${entries.map(([message, n]) => `${n} × "${message}"`).join('; ')}`;
+};
+
 /**
  * `booking-ledger serve` with the production configuration (NODE_ENV=production, every secret set,
  * LOG_LEVEL=warn), CONFIRMATION_WAIT_MS=0, on EVENT_STORE_URL; ready once GET /healthz answers.
@@ -83,7 +111,7 @@ export const startServiceProcess = async (build: Build, env: Record<string, stri
     if (ok) break;
     await sleep(100);
   }
-  return { url, pid: child.pid!, probe: processProbe(child.pid!), stop: stopper(child, exited, 'the service', lines) };
+  return { url, pid: child.pid!, probe: processProbe(child.pid!), takeWarnings: warningsOf(lines), stop: stopper(child, exited, 'the service', lines) };
 };
 
 /** bench/support/baselineProcess.ts (compiled); it prints {"url"} once listening. */
@@ -91,7 +119,7 @@ export const startBaselineProcess = async (build: Build, env: Record<string, str
   const { child, exited, lines } = launch([path.join(build.dir, 'bench/support/baselineProcess.js')], env);
   for (;;) {
     const ready = lines.find((l) => l.startsWith('{"url"'));
-    if (ready) return { url: (JSON.parse(ready) as { url: string }).url, pid: child.pid!, probe: processProbe(child.pid!), stop: stopper(child, exited, 'the baseline', lines) };
+    if (ready) return { url: (JSON.parse(ready) as { url: string }).url, pid: child.pid!, probe: processProbe(child.pid!), takeWarnings: warningsOf(lines), stop: stopper(child, exited, 'the baseline', lines) };
     const code = await Promise.race([exited, sleep(50).then(() => undefined)]);
     if (code !== undefined) throw new Error(`the baseline exited with ${code}: ${lines.join('\n')}`);
   }
