@@ -37,11 +37,8 @@ import { startLocalCalcom, type CreatedBooking } from '../support/localCalcom';
 import { calcomSignature } from '../support/signing';
 import { WEBHOOK_SECRET } from '../support/startBenchService';
 import { fmt, quantile, sleep } from '../support/stats';
+import { arg, envArgs } from './args';
 
-const arg = (name: string, fallback?: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const BOOKINGS = Number(arg('bookings', '2000'));
 const CALLERS = Number(arg('callers', '20'));
 const WARM = Number(arg('warm', '200'));
@@ -51,7 +48,7 @@ const COUNTER = path.join(__dirname, 'pgQueryCounter.cjs');
 /** --perf <dir>: also `perf record -e cpu-clock -g` the service during each phase (on-CPU samples only, kernel included); node gets --perf-basic-prof. */
 const PERF = arg('perf');
 /** --env KEY=VALUE (repeatable): more settings for the service, e.g. --env LOG_LEVEL=info (the bench runs warn). */
-const EXTRA_ENV = Object.fromEntries(process.argv.flatMap((a, i) => (a === '--env' && process.argv[i + 1]?.includes('=') ? [process.argv[i + 1]!.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])));
+const EXTRA_ENV = envArgs();
 
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 

@@ -12,22 +12,19 @@
 import { readFileSync } from 'node:fs';
 import { childDb, serviceEnv, ADMIN_TOKEN } from '../http';
 import { bookRequest } from '../support/bookRequest';
-import { buildForBench, startServiceProcess } from '../support/children';
+import { buildForBench, startServiceProcess, statusKiB } from '../support/children';
 import { runLoad } from '../support/load';
 import { startLocalCalcom } from '../support/localCalcom';
+import { arg, envArgs } from './args';
 
-const arg = (name: string, fallback?: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const SECONDS = Number(arg('seconds', '10'));
 const CONNECTIONS = Number(arg('connections', '50'));
-const EXTRA_ENV = Object.fromEntries(process.argv.flatMap((a, i) => (a === '--env' && process.argv[i + 1]?.includes('=') ? [process.argv[i + 1]!.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])));
+const EXTRA_ENV = envArgs();
 const NODE_OPTIONS = arg('node-options');
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const rssOf = (pid: number) => statusKiB(pid, 'VmRSS') * 1024;
 
 /** Resident bytes per kind of mapping: the biggest anonymous ones, V8-sized ones (≤ 1 MiB), the node binary, the rest. */
 const smapsOf = (pid: number) => {

@@ -1,6 +1,6 @@
 import type { BurstRun } from './burstRound';
 import { figure, type ResultRow } from './report';
-import { fmt, median, quantile } from './stats';
+import { countBy, fmt, median, quantile } from './stats';
 
 /** What one burst measured: answer times, Cal.com's creates, answers, and where the time went. */
 export interface BurstFigures {
@@ -26,11 +26,6 @@ export interface BurstFigures {
   notConfirmedAs: Record<string, number>;
 }
 
-const counted = (values: string[]): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
-};
 const describeCounts = (counts: Record<string, number>) => Object.entries(counts).map(([value, n]) => `${n} × ${value}`).join(', ');
 
 const p50p99 = (samples: number[]): [number, number] => [quantile(samples, 0.5), quantile(samples, 0.99)];
@@ -59,8 +54,8 @@ export const burstFigures = (run: BurstRun): BurstFigures => {
     beforePost: p50p99(beforePost),
     afterWebhook: p50p99(afterWebhook),
     webhookAckP99: quantile(run.deliveries.map((d) => d.answeredAt - d.sentAt), 0.99),
-    webhooksNot200: counted(run.deliveries.filter((d) => d.status !== 200).map((d) => String(d.status))),
-    notConfirmedAs: counted(run.answers.filter((a) => a.status !== 'confirmed').map((a) => String(a.status))),
+    webhooksNot200: countBy(run.deliveries.filter((d) => d.status !== 200).map((d) => String(d.status))),
+    notConfirmedAs: countBy(run.answers.filter((a) => a.status !== 'confirmed').map((a) => String(a.status))),
   };
 };
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { sleep } from './stats';
+import { countBy, sleep } from './stats';
 
 const repo = path.join(__dirname, '../..');
 
@@ -42,8 +42,8 @@ const freePort = () =>
     });
   });
 
-/** BENCH_PROFILE=<dir> profiles the service process (`--cpu-prof`) to find what limits it. */
-const profileArgs = () => [
+/** BENCH_PROFILE=<dir> profiles the service process (`--cpu-prof`) to find what limits it; BENCH_NODE_FLAGS adds node flags. */
+const childNodeArgs = () => [
   ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
   // BENCH_NODE_FLAGS="--flag …": node/V8 flags for the service and baseline processes, for diagnosis (V8 flags NODE_OPTIONS refuses).
   ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
@@ -67,19 +67,16 @@ const stopper = (child: ChildProcess, exited: Promise<number | null>, name: stri
 const warningsOf = (lines: string[]) => {
   let seen = 0;
   return (): Record<string, number> => {
-    const counts: Record<string, number> = {};
-    for (const line of lines.slice(seen)) {
+    const messages = lines.slice(seen).flatMap((line) => {
       try {
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
-        if ((entry.level ?? 0) < 40) continue;
-        const message = `${entry.msg ?? '(no message)'}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 200);
-        counts[message] = (counts[message] ?? 0) + 1;
+        return (entry.level ?? 0) < 40 ? [] : [`${entry.msg ?? '(no message)'}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 200)];
       } catch {
-        // not a log line
+        return []; // not a log line
       }
-    }
+    });
     seen = lines.length;
-    return counts;
+    return countBy(messages);
   };
 };
 
@@ -95,7 +92,7 @@ export const describeWarnings = (counts: Record<string, number>, who = 'the serv
  */
 export const startServiceProcess = async (build: Build, env: Record<string, string>): Promise<Child> => {
   const port = await freePort();
-  const { child, exited, lines } = launch([...profileArgs(), path.join(build.dir, 'serve.js'), 'serve'], {
+  const { child, exited, lines } = launch([...childNodeArgs(), path.join(build.dir, 'serve.js'), 'serve'], {
     NODE_ENV: 'production',
     PORT: String(port),
     LOG_LEVEL: 'warn',
@@ -132,7 +129,7 @@ export interface ProcessProbe {
   stop(): { peakMiB: number; how: string; cpuSeconds: number };
 }
 
-const statusKiB = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
+export const statusKiB = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) : Number.NaN;
 };
