@@ -63,11 +63,13 @@ export const countParked = async (db: SqlExecutor, projection: string): Promise<
   return rows[0]?.n ?? 0;
 };
 
-/** The parked events among these event ids (for the timeline), or the most recent ones. */
-export const findParked = async (db: SqlExecutor, filter: { eventIds?: readonly string[]; limit?: number } = {}): Promise<ParkedEvent[]> => {
+/** The parked events among these event ids (for the timeline), one projection's in order, or the most recent ones. */
+export const findParked = async (db: SqlExecutor, filter: { eventIds?: readonly string[]; projection?: string; limit?: number } = {}): Promise<ParkedEvent[]> => {
   const { rows } = filter.eventIds
     ? await db.query<Row>('SELECT * FROM bl_parked_events WHERE event_id = ANY($1::text[]) ORDER BY position', [[...filter.eventIds]])
-    : await db.query<Row>('SELECT * FROM bl_parked_events ORDER BY parked_at DESC LIMIT $1', [filter.limit ?? 100]);
+    : filter.projection !== undefined
+      ? await db.query<Row>('SELECT * FROM bl_parked_events WHERE projection = $1 ORDER BY position LIMIT $2', [filter.projection, filter.limit ?? 100])
+      : await db.query<Row>('SELECT * FROM bl_parked_events ORDER BY parked_at DESC LIMIT $1', [filter.limit ?? 100]);
   return rows.map(toParked);
 };
 

@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '../application/ports/eventStore';
 import type { SqlDatabase, SqlExecutor } from '../application/ports/sql';
-import { isTransientFailure, parkEvent, type ParkedEvent } from './parkedEvents';
+import { findParked, isTransientFailure, parkEvent, type ParkedEvent } from './parkedEvents';
 import { projectionCheckpointsSchema } from './schema';
 
 /**
@@ -267,14 +267,19 @@ export interface RebuildOptions extends ProjectionOptions {
   /** The projection's tables, emptied before replaying every event. */
   truncate: string[];
   onProgress?(done: number, total?: number): void;
-  /** Each event the rebuild had to park. */
+  /**
+   * Each event parked while replaying, told once the projection reached the head. Read from the parked
+   * table (which the rebuild emptied first), so it includes what a live leader parked if it took a batch
+   * of the replay between the rebuild's own batches.
+   */
   onParked?(parked: ParkedEvent): void;
 }
 
 /**
  * Rebuilds a projection from the first event: one transaction empties its tables and deletes its
  * checkpoint (under the projection's leader lock, waiting for a running batch to finish), then the
- * projection catches up to the head. Returns the number of events applied.
+ * projection catches up to the head. Returns the number of events this call applied (a live leader of the
+ * same projection may apply some of the batches in between).
  */
 export const rebuildProjection = async (options: RebuildOptions): Promise<number> => {
   const { name, db, truncate } = options;
@@ -295,9 +300,9 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<number
     onBatch: (batch) => {
       done += batch.count;
       options.onProgress?.(done);
-      for (const parked of batch.parked) options.onParked?.(parked);
     },
   });
+  if (options.onParked) for (const parked of await findParked(db, { projection: name, limit: 10_000 })) options.onParked(parked);
   return applied;
 };
 

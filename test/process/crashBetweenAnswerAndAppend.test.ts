@@ -111,8 +111,14 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
       RESUME_INTERVAL_MS: '200',
     };
   });
+  // A test that failed left its service running; it would hold the data directory (PGlite serves one
+  // process) and fail every test after it for that reason instead of its own.
+  afterEach(async () => {
+    const alive = running.splice(0).filter((child) => child.process.exitCode === null && child.process.signalCode === null);
+    for (const child of alive) child.process.kill('SIGKILL');
+    await Promise.all(alive.map((child) => child.exited));
+  });
   afterAll(async () => {
-    for (const child of running) child.process.kill('SIGKILL');
     await calcom.close();
     await store.cleanup();
   });
@@ -149,7 +155,9 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
       const all = await events(second.url, booking.metadata.booking_ref!);
       return all.some((e) => e.type === 'CalcomBookingAccepted') ? all : undefined;
     }, 'the resumer to accept the booking');
-    expect(history.map((e) => e.type)).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomBookingAccepted']);
+    expect(history.slice(0, 4).map((e) => e.type)).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomBookingAccepted']);
+    // The reconciler's window is short here (1.5 s from the request): on a slow host it may already have looked it up, nothing else.
+    expect(history.slice(4).filter((e) => !(e.type === 'CalcomBookingLookedUp' && e.data.purpose === 'reconcile') && e.type !== 'BookingMarkedUnconfirmed')).toEqual([]);
     expect(history[2]!.data).toMatchObject({ purpose: 'resume', outcome: 'found' });
     expect(calcom.creates()).toBe(before); // never posted twice
     // The webhook that arrives after the restart settles it.

@@ -185,6 +185,32 @@ for (const [target, openDb] of sqlTargets) {
       expect(await countParked(db, 'appointments')).toBe(0);
     });
 
+    it('a rebuild reports what a live leader parked while it replayed (the leader took the batches between the rebuild\'s)', async () => {
+      const a = await appendBooking(store, 'confirmed', 13);
+      const poison = (await store.readStream(`booking-${a}`))[1]!;
+      const apply = async (tx: Parameters<typeof applyToAppointments>[0], event: StoredEvent) => {
+        if (event.id === poison.id) throw new Error('projection bug: cannot apply this event');
+        await applyToAppointments(tx, event);
+      };
+      // Given a live leader that runs to the head right after the rebuild emptied the tables
+      let transactions = 0;
+      const racing: SqlDatabase = {
+        ...db,
+        transaction: async (work) => {
+          transactions += 1;
+          if (transactions === 2) await runProjectionToEnd({ ...appointments, apply, db, eventStore: store });
+          return db.transaction(work);
+        },
+      };
+      // When the rebuild replays
+      const parked: string[] = [];
+      await rebuildProjection({ ...appointments, apply, db: racing, eventStore: store, truncate: appointments.tables, onParked: (p) => parked.push(p.eventId) });
+      // Then it reports the event the leader parked, once
+      expect(transactions).toBeGreaterThanOrEqual(2);
+      expect(parked).toEqual([poison.id]);
+      expect(await countParked(db, 'appointments')).toBe(1);
+    });
+
     it('parks the second confirmation of one Cal.com uid (the unique index refuses it) instead of stopping the read model', async () => {
       const a = await appendBooking(store, 'confirmed', 21);
       const b = await appendBooking(store, 'awaiting_webhook', 22);
