@@ -58,8 +58,8 @@ export const benchBurst = async (store: Store, build: Build, options: BurstOptio
       watchAll(cpu.watch, machine.watch, ...(sampler ? [sampler] : [])),
     );
     const activity = await sampler?.finish();
-    runs.floor.forEach((run, i) => log(describeBurst(`burst ${label}, round ${i + 1}, floor`, burstFigures(run))));
-    runs.ours.forEach((run, i) => log(describeBurst(`burst ${label}, round ${i + 1}, service`, burstFigures(run))));
+    runs.floor.forEach((run, i) => log(describeBurst(`burst ${label}, round ${i + 1}, floor`, burstFigures(run), 'floor')));
+    runs.ours.forEach((run, i) => log(describeBurst(`burst ${label}, round ${i + 1}, service`, burstFigures(run), 'service')));
     const { cpuSeconds, wallSeconds } = cpu.used();
     log(`burst ${label}: the service used ${fmt(cpuSeconds, 2)} s of CPU in ${fmt(wallSeconds, 2)} s of its bursts (${fmt((cpuSeconds * 1000) / (options.size * options.rounds), 1)} ms a booking); ${describeMachineCpu(machine.used())}`);
     if (activity) log(`burst ${label}: ${describeActivity(activity)}`);

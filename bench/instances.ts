@@ -13,7 +13,7 @@
 import { childDb } from './http';
 import { burstServiceEnv, floorEnv, burstAllowanceMs, BURST_WAIT_MS } from './burst';
 import { postgresUrl } from './support/benchDb';
-import { burstFigures, burstRows, describeBurst } from './support/burstFigures';
+import { burstFigures, burstRows, describeBurst, describeCounts } from './support/burstFigures';
 import { runBurstRounds, startBurstCalcom, type BurstOptions } from './support/burstRound';
 import { describeWarnings, startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { cpuWatch, watchAll } from './support/cpuWatch';
@@ -23,7 +23,7 @@ import { describeActivity, startPgSampler } from './support/pgSampler';
 import { projectedBookings } from './support/readModelCheck';
 import type { ResultRow } from './support/report';
 import { startRoundRobin } from './support/roundRobin';
-import { fmt } from './support/stats';
+import { countBy, fmt } from './support/stats';
 
 const INSTANCES = 3;
 
@@ -52,8 +52,8 @@ export const benchInstances = async (build: Build, options: BurstOptions, log: (
         watchAll(cpu.watch, machine.watch, sampler),
       );
       const activity = await sampler.finish();
-      runs.floor.forEach((run, i) => log(describeBurst(`${INSTANCES} instances, round ${i + 1}, floor`, burstFigures(run))));
-      runs.ours.forEach((run, i) => log(describeBurst(`${INSTANCES} instances, round ${i + 1}, service`, burstFigures(run))));
+      runs.floor.forEach((run, i) => log(describeBurst(`${INSTANCES} instances, round ${i + 1}, floor`, burstFigures(run), 'floor')));
+      runs.ours.forEach((run, i) => log(describeBurst(`${INSTANCES} instances, round ${i + 1}, service`, burstFigures(run), 'service')));
       const { cpuSeconds, wallSeconds } = cpu.used();
       log(`${INSTANCES} instances: they used ${fmt(cpuSeconds, 2)} s of CPU together in ${fmt(wallSeconds, 2)} s of their bursts; ${describeMachineCpu(machine.used())}; ${describeActivity(activity)}`);
 
@@ -72,6 +72,8 @@ export const benchInstances = async (build: Build, options: BurstOptions, log: (
           `read model: ${projected.rows} rows, ${projected.confirmed} confirmed (waited ${fmt(projected.waitedMs)} ms)`,
       );
       services.forEach((service, i) => log(`${INSTANCES} instances: ${describeWarnings(service.takeWarnings(), `instance ${i}`)}`));
+      const failed = balancer.failures.map((f) => `${f.path.split('?')[0]} ${f.code}${f.reusedSocket ? ' on a reused keep-alive socket' : ''}`);
+      if (failed.length > 0) log(`${INSTANCES} instances: the round robin answered 502 for ${describeCounts(countBy(failed))}`);
       const metric = `8. ${INSTANCES} instances, burst of ${options.size}`;
       return [
         ...burstRows(metric, store, runs.floor, runs.ours, burstAllowanceMs('postgres'), options.size),

@@ -25,7 +25,10 @@ export interface BenchDb {
   dispose(): Promise<void>;
 }
 
-/** A fresh PostgreSQL schema of its own (pool of `max` connections), dropped by `dispose`. */
+/**
+ * A fresh PostgreSQL schema of its own (pool of `max` connections), dropped by `dispose` — kept when
+ * BENCH_KEEP_SCHEMA=1, to read a run's streams afterwards (its name goes to stderr).
+ */
 export const freshPostgres = async (max = 10, prefix = 'bench'): Promise<BenchDb> => {
   const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
   const db = await openPgDatabase(postgresUrl(), { schema, max });
@@ -33,7 +36,8 @@ export const freshPostgres = async (max = 10, prefix = 'bench'): Promise<BenchDb
     db,
     schema,
     dispose: async () => {
-      await db.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+      if (process.env.BENCH_KEEP_SCHEMA === '1') process.stderr.write(`schema ${schema} kept (BENCH_KEEP_SCHEMA=1)\n`);
+      else await db.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
       await db.close();
     },
   };

@@ -26,7 +26,7 @@ export interface BurstFigures {
   notConfirmedAs: Record<string, number>;
 }
 
-const describeCounts = (counts: Record<string, number>) => Object.entries(counts).map(([value, n]) => `${n} × ${value}`).join(', ');
+export const describeCounts = (counts: Record<string, number>) => Object.entries(counts).map(([value, n]) => `${n} × ${value}`).join(', ');
 
 const p50p99 = (samples: number[]): [number, number] => [quantile(samples, 0.5), quantile(samples, 0.99)];
 
@@ -61,11 +61,12 @@ export const burstFigures = (run: BurstRun): BurstFigures => {
 
 const ms = (value: number) => fmt(value, 1);
 
-export const describeBurst = (name: string, f: BurstFigures) =>
+/** One round in a line; the floor (the proxy) answers `success`, not a booking status, so only ours counts answers not confirmed. */
+export const describeBurst = (name: string, f: BurstFigures, side: 'floor' | 'service') =>
   `${name}: p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / p99 ${ms(f.p99)} ms; before the POST p50 ${ms(f.beforePost[0])} / p99 ${ms(f.beforePost[1])} ms; ` +
   `webhook sent → answer p50 ${ms(f.afterWebhook[0])} / p99 ${ms(f.afterWebhook[1])} ms; webhook acknowledged p99 ${ms(f.webhookAckP99)} ms; ` +
-  `${f.posts} POSTs (at most ${f.mostPostsForOneCall} for a call, ${f.callsWithoutPost} calls without); ${f.failed} not HTTP 200, ${f.notConfirmed} not confirmed` +
-  (f.notConfirmed > 0 ? ` (${describeCounts(f.notConfirmedAs)})` : '') +
+  `${f.posts} POSTs (at most ${f.mostPostsForOneCall} for a call, ${f.callsWithoutPost} calls without); ${f.failed} not HTTP 200` +
+  (side === 'service' ? `, ${f.notConfirmed} not confirmed${f.notConfirmed > 0 ? ` (${describeCounts(f.notConfirmedAs)})` : ''}` : '') +
   (Object.keys(f.webhooksNot200).length > 0 ? `; webhooks answered other than 200: ${describeCounts(f.webhooksNot200)}` : '');
 
 /**

@@ -11,6 +11,14 @@ export interface Forwarded {
   backend: number;
 }
 
+/** A request the balancer answered 502: why the backend failed it, and whether it went out on an idle keep-alive socket. */
+export interface ForwardFailure {
+  path: string;
+  backend: number;
+  code: string;
+  reusedSocket: boolean;
+}
+
 /**
  * A loopback HTTP load balancer: each request goes to the next backend in turn (round robin), whole
  * (the body is read first, so `forwarded` can say which backend got which call), on keep-alive
@@ -19,6 +27,7 @@ export interface Forwarded {
 export const startRoundRobin = async (backends: string[]) => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const forwarded: Forwarded[] = [];
+  const failures: ForwardFailure[] = [];
   let next = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -33,7 +42,8 @@ export const startRoundRobin = async (backends: string[]) => {
         res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(res);
       });
-      upstream.on('error', () => {
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        failures.push({ path: req.url ?? '/', backend, code: error.code ?? error.message, reusedSocket: upstream.reusedSocket });
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
         res.end('{"error":"backend_unreachable"}');
       });
@@ -45,6 +55,7 @@ export const startRoundRobin = async (backends: string[]) => {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     forwarded,
+    failures,
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();

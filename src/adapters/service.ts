@@ -132,11 +132,13 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
   const auditor = startTruthAuditor({ deps, history: stores.history, leases, intervalMs: config.AUDIT_INTERVAL_MS, lookbackMs: config.AUDIT_LOOKBACK_MS, settleMs: config.RECONCILE_AFTER_MS, logger });
   const app = createApp(ctx);
   // Slow clients cannot hold a socket: headers and the whole request must arrive in time (checked every second).
+  // Idle keep-alive connections outlive a load balancer's idle timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS).
   const server = createServer(
     {
       requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
       headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
       connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     app,
   );

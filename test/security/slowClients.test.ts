@@ -39,3 +39,41 @@ describe('slow clients', () => {
     expect(closedAfterMs).toBeLessThan(20_000);
   }, 30_000);
 });
+
+/** Resolves with what one keep-alive request got back and how long the socket then stayed open while idle. */
+const idleAfterOneRequest = (url: string) =>
+  new Promise<{ answer: string; idleMs: number }>((resolve) => {
+    const { port } = new URL(url);
+    let answer = '';
+    let answeredAt = 0;
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n'));
+    socket.on('data', (chunk) => {
+      answer += String(chunk);
+      answeredAt = Date.now();
+    });
+    socket.on('error', () => undefined);
+    socket.once('close', () => resolve({ answer, idleMs: Date.now() - answeredAt }));
+  });
+
+/** Behind a load balancer: an idle connection must outlive the balancer's idle timeout, or it reuses a closing one (502). */
+describe('idle keep-alive connections', () => {
+  it('stay open for HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s unless set), then close', async () => {
+    // Given a service with a short idle timeout, and one with the default
+    const short = await startTestService(openMemoryPglite, { env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: '1200' } });
+    const byDefault = await startTestService(openMemoryPglite);
+    try {
+      // When a client sends one request and then says nothing
+      const { answer, idleMs } = await idleAfterOneRequest(short.url);
+      // Then the socket stayed open at least that long before the service closed it (never earlier; load only delays it)
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      expect(answer).toMatch(/Keep-Alive: timeout=1\b/i);
+      expect(idleMs).toBeGreaterThanOrEqual(1100);
+      // And by default the service keeps idle connections longer than AWS ALB's and nginx's 60 s, and says so to clients
+      expect(byDefault.service.server.keepAliveTimeout).toBe(65_000);
+      expect((await fetch(`${byDefault.url}/healthz`)).headers.get('keep-alive')).toBe('timeout=65');
+    } finally {
+      await short.stop();
+      await byDefault.stop();
+    }
+  }, 30_000);
+});

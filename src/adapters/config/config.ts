@@ -78,6 +78,12 @@ const schema = z.object({
   /** The whole request (headers and body) must arrive within this; a trickled body is cut off. */
   HTTP_REQUEST_TIMEOUT_MS: positiveMs(30_000),
   HTTP_HEADERS_TIMEOUT_MS: positiveMs(10_000),
+  /**
+   * An idle keep-alive connection is closed after this. Longer than a load balancer's idle timeout (AWS
+   * ALB, nginx: 60 s), or the balancer reuses a connection the service is closing and answers 502 for a
+   * request the service never saw (Node's default of 5 s lost Cal.com webhooks that way in the bench).
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveMs(65_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
