@@ -17,7 +17,7 @@ import { freshPostgres, postgresUrl, storeLabel, type Store } from './support/be
 import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { runLoad, runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
-import { figure, type ResultRow } from './support/report';
+import { figure, rssTarget, type ResultRow } from './support/report';
 import { bookingCreatedBody } from './support/calcomWebhooks';
 import { bookRequest } from './support/bookRequest';
 import { calcomSignature } from './support/signing';
@@ -198,8 +198,8 @@ export const benchHttp = async (store: Store, build: Build, options: HttpOptions
       figure(`3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p99 (ms)`, label, pacedOurs.load.p99, pacedBase.load.p99, 'proxy', p99(pacedOurs, pacedBase)),
       figure(`4. webhook ingest, ${options.webhookConnections} connections (deliveries/s)`, label, hookOurs.load.perSecond, hookBase.load.perSecond, 'HMAC+INSERT'),
       figure(`4. webhook ingest, ${options.webhookConnections} connections: p99 (ms)`, label, hookOurs.load.p99, hookBase.load.p99, 'HMAC+INSERT', late),
-      figure('6. peak RSS of the service during 3 (MiB)', label, rssDuring3, rssBase3, 'proxy process'),
-      figure('6. peak RSS of the service during 4 (MiB)', label, hookOurs.peakMiB, hookBase.peakMiB, 'baseline process'),
+      figure('6. peak RSS of the service during 3 (MiB)', label, rssDuring3, rssBase3, 'proxy process', rssTarget(label, rssDuring3)),
+      figure('6. peak RSS of the service during 4 (MiB)', label, hookOurs.peakMiB, hookBase.peakMiB, 'baseline process', rssTarget(label, hookOurs.peakMiB)),
     ];
   } finally {
     if (!stopped) await Promise.allSettled([service.stop(), baseline.stop()]);

@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, childDb, serviceEnv } from './http';
 import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
-import { figure, type ResultRow } from './support/report';
+import { figure, rssTarget, type ResultRow } from './support/report';
 import { benchCallId } from './support/seed';
 import { storeLabel, type Store } from './support/benchDb';
 import { fmt } from './support/stats';
@@ -63,7 +63,7 @@ export const benchTimeline = async (
     return [
       figure(`5. timeline of one call, ${k} events stored: p50 (ms)`, label, ours.load.p50, base.load.p50, 'raw query', late),
       figure(`5. timeline of one call, ${k} events stored: p99 (ms)`, label, ours.load.p99, base.load.p99, 'raw query', { ...late, target: '< 20 ms', met: ours.load.p99 < 20 }),
-      figure('6. peak RSS of the service during 5 (MiB)', label, ours.peakMiB, base.peakMiB, 'baseline process'),
+      figure('6. peak RSS of the service during 5 (MiB)', label, ours.peakMiB, base.peakMiB, 'baseline process', rssTarget(label, ours.peakMiB)),
     ];
   } finally {
     await calcom.close();

@@ -41,6 +41,10 @@ export const figure = (
   how: { digits?: number; compare?: FigureRow['compare']; ratioDigits?: number; target?: string; met?: boolean } = {},
 ): FigureRow => ({ metric, store, value, baseline, label, digits: how.digits ?? 0, compare: how.compare ?? 'ratio', ratioDigits: how.ratioDigits, target: how.target ?? '—', met: how.met });
 
+/** Issue 15, item 6: the service on the embedded default (PGlite) stays under 300 MiB; PostgreSQL mode has no target. */
+export const rssTarget = (store: string, peakMiB: number): { target?: string; met?: boolean } =>
+  store === 'PGlite' ? { target: '≤ 300 MiB', met: peakMiB <= 300 } : {};
+
 /** A line of the table over all runs. */
 export interface SummaryRow {
   metric: string;

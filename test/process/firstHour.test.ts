@@ -22,6 +22,7 @@ describe('a fresh set-up', () => {
     );
     service = await startChildService({ PORT: '0' }, { cwd: dir }); // PORT from the environment beats PORT=1 in the file
     expect(service.output.join('')).toContain(`"msg":"Settings read from ${path.join(dir, '.env')} (variables set in the environment win over it)"`);
+    expect(service.output.join('')).toContain('"PGLITE_WASM_COMPILER":"optimizing"'); // the default for serve
     const body = JSON.stringify({ call: { call_id: 'call_dotenv' }, args: {} });
     const unsigned = await fetch(`${service.url}/retell/functions/get_booking_status`, { method: 'POST', body });
     expect(unsigned.status).toBe(401); // signatures are checked: RETELL_API_KEY came from .env
