@@ -109,6 +109,8 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
       CALCOM_TIMEOUT_MS: '200',
       RESUME_AFTER_MS: '700',
       RESUME_INTERVAL_MS: '200',
+      // Ten service starts: V8's default compiler starts each ~2 s sooner (firstHour.test.ts runs serve's default).
+      PGLITE_WASM_COMPILER: 'tiered',
     };
   });
   // A test that failed left its service running; it would hold the data directory (PGlite serves one

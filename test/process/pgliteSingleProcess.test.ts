@@ -28,6 +28,7 @@ describe('one PGlite data directory, one process', () => {
     CALCOM_API_URL: 'http://127.0.0.1:9/v2', // nothing listens: Cal.com unreachable
     CALCOM_TIMEOUT_MS: '300',
     CONFIRMATION_WAIT_MS: '0',
+    PGLITE_WASM_COMPILER: 'tiered', // starts ~2 s sooner; firstHour.test.ts runs serve's default
   };
   let first: ChildService | undefined;
 
