@@ -106,7 +106,7 @@ const bookRequests = (prefix: string) => {
 type Booking = { uid: string; id: number; start: string; metadata: Record<string, string> };
 
 /** BOOKING_CREATED for the service's bookings, round robin; each body unique (its createdAt), so each is a new delivery. */
-const webhookRequests = (bookings: Booking[]) => {
+export const webhookRequests = (bookings: Booking[]) => {
   let n = 0;
   const t0 = Date.now();
   return (): LoadRequest => {

@@ -1,7 +1,10 @@
 /**
  * What the service holds in memory on PGlite under the closed-loop booking load of bench 3 (issue 15, item 6):
  *
- *   npx tsx bench/diagnose/memoryProbe.ts [--seconds 10] [--connections 50] [--env KEY=VALUE …] [--node-options "…"]
+ *   npx tsx bench/diagnose/memoryProbe.ts [--seconds 10] [--connections 50] [--phase book|webhook] [--env KEY=VALUE …] [--node-options "…"]
+ *
+ * --phase webhook (bench 4): books for --seconds first (not measured), then measures signed BOOKING_CREATED
+ * deliveries of those bookings from 20 senders for --seconds.
  *
  * Starts `booking-ledger serve` compiled (bench/support/children.ts), on a fresh PGlite directory, with the
  * zero-latency Cal.com stand-in; runs the load and samples, every 500 ms, the process's VmRSS and the
@@ -10,7 +13,7 @@
  * (128 MiB reserved) or larger; V8's heap lives in many mappings of at most 1 MiB (pages of 256 kB).
  */
 import { readFileSync } from 'node:fs';
-import { childDb, serviceEnv, ADMIN_TOKEN } from '../http';
+import { childDb, serviceEnv, webhookRequests, ADMIN_TOKEN } from '../http';
 import { bookRequest } from '../support/bookRequest';
 import { buildForBench, startServiceProcess, statusKiB } from '../support/children';
 import { runLoad } from '../support/load';
@@ -21,6 +24,7 @@ const SECONDS = Number(arg('seconds', '10'));
 const CONNECTIONS = Number(arg('connections', '50'));
 const EXTRA_ENV = envArgs();
 const NODE_OPTIONS = arg('node-options');
+const PHASE = arg('phase', 'book');
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
@@ -72,11 +76,15 @@ const main = async () => {
       const smaps = smapsOf(service.pid);
       void metricsOf(service.url).then((metrics) => (peak = { rss, metrics, smaps }), () => undefined);
     }, 500);
+    if (PHASE === 'webhook') await runLoad({ url: service.url, connections: CONNECTIONS, seconds: SECONDS, next: () => bookRequest('mem', n++) });
     service.probe.start();
-    const load = await runLoad({ url: service.url, connections: CONNECTIONS, seconds: SECONDS, next: () => bookRequest('mem', n++) });
+    const load =
+      PHASE === 'webhook'
+        ? await runLoad({ url: service.url, connections: 20, seconds: SECONDS, next: webhookRequests(calcom.created) })
+        : await runLoad({ url: service.url, connections: CONNECTIONS, seconds: SECONDS, next: () => bookRequest('mem', n++) });
     clearInterval(sampler);
     const used = service.probe.stop();
-    console.log(`load: ${load.requests} bookings in ${SECONDS} s; service CPU ${((used.cpuSeconds * 1000) / load.requests).toFixed(2)} ms a booking; peak RSS ${used.peakMiB.toFixed(0)} MiB (${used.how})`);
+    console.log(`load: ${load.requests} ${PHASE === 'webhook' ? 'deliveries' : 'bookings'} in ${SECONDS} s; service CPU ${((used.cpuSeconds * 1000) / load.requests).toFixed(2)} ms a request; peak RSS ${used.peakMiB.toFixed(0)} MiB (${used.how})`);
     console.log(`idle after start: RSS ${mib(idle.rss)} MiB; V8 heap ${mib(idle.heapTotal)} (used ${mib(idle.heapUsed)}), external ${mib(idle.external)}`);
     console.log(`peak: RSS ${mib(peak.rss)} MiB; V8 heap ${mib(peak.metrics.heapTotal)} (used ${mib(peak.metrics.heapUsed)}), external ${mib(peak.metrics.external)}`);
     console.log(`  V8 spaces (MiB): ${peak.metrics.spaces.join(', ')}`);
