@@ -19,4 +19,5 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "bin/booking-ledger.js", "serve"]
+# The V8 heap limit as `npm start` sets it (README: "Memory").
+CMD ["node", "--max-old-space-size=1024", "bin/booking-ledger.js", "serve"]

@@ -42,6 +42,13 @@ const freePort = () =>
     });
   });
 
+/** The node flags `npm start` runs the service with (package.json's start script, between `node` and the launcher). */
+export const startScriptNodeFlags = (): string[] => {
+  const start = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('bin/booking-ledger.js'));
+};
+
 /** BENCH_PROFILE=<dir> profiles the service process (`--cpu-prof`) to find what limits it; BENCH_NODE_FLAGS adds node flags. */
 const childNodeArgs = () => [
   ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
@@ -92,7 +99,8 @@ export const describeWarnings = (counts: Record<string, number>, who = 'the serv
  */
 export const startServiceProcess = async (build: Build, env: Record<string, string>): Promise<Child> => {
   const port = await freePort();
-  const { child, exited, lines } = launch([...childNodeArgs(), path.join(build.dir, 'serve.js'), 'serve'], {
+  // Run as `npm start` runs it (its node flags), plus any diagnosis flags.
+  const { child, exited, lines } = launch([...startScriptNodeFlags(), ...childNodeArgs(), path.join(build.dir, 'serve.js'), 'serve'], {
     NODE_ENV: 'production',
     PORT: String(port),
     LOG_LEVEL: 'warn',

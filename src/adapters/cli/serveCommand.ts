@@ -4,6 +4,7 @@ import { startService } from '../service';
 import { assertPortFree } from './portProbe';
 import { createLogger } from '../telemetry/logger';
 import { envFileRead } from '../config/envFile';
+import { getHeapStatistics } from 'node:v8';
 import { compileWasmOptimizedOnly } from '../sql/wasmCompiler';
 
 const SHUTDOWN_DEADLINE_MS = 40_000;
@@ -17,6 +18,7 @@ export const serve = async (): Promise<void> => {
     compileWasmOptimizedOnly();
     logger.info({ PGLITE_WASM_COMPILER: 'optimizing' }, "WebAssembly (PGlite) compiled by V8's optimizing compiler only: less memory and CPU, about 2 s more to start");
   }
+  logger.info({ heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 1048576) }, 'V8 heap limit (npm start sets --max-old-space-size=1024)');
   const envFile = envFileRead();
   logger.info({ envFile: envFile ?? null }, envFile ? `Settings read from ${envFile} (variables set in the environment win over it)` : 'No .env file: settings from the environment only');
   const service = await assertPortFree(config.PORT).then(() => startService({ config, logger })).catch((error: unknown) => {
