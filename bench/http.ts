@@ -201,8 +201,8 @@ export const benchHttp = async (store: Store, build: Build, options: HttpOptions
       figure(`3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p99 (ms)`, label, pacedOurs.load.p99, pacedBase.load.p99, 'proxy', p99(pacedOurs, pacedBase, 10)),
       figure(`4. webhook ingest, ${options.webhookConnections} connections (deliveries/s)`, label, hookOurs.load.perSecond, hookBase.load.perSecond, 'HMAC+INSERT', { target: '≥ 0.50', met: ingest >= 0.5 }),
       figure(`4. webhook ingest, ${options.webhookConnections} connections: p99 (ms)`, label, hookOurs.load.p99, hookBase.load.p99, 'HMAC+INSERT', late),
-      figure('6. peak RSS of the service during 3 (MiB)', label, rssDuring3, rssBase3, 'proxy process', rssTarget(label, rssDuring3)),
-      figure('6. peak RSS of the service during 4 (MiB)', label, hookOurs.peakMiB, hookBase.peakMiB, 'baseline process', rssTarget(label, hookOurs.peakMiB)),
+      figure('6. peak RSS of the service during 3 (MiB)', label, rssDuring3, rssBase3, 'proxy process', rssTarget(store, rssDuring3)),
+      figure('6. peak RSS of the service during 4 (MiB)', label, hookOurs.peakMiB, hookBase.peakMiB, 'baseline process', rssTarget(store, hookOurs.peakMiB)),
     ];
   } finally {
     if (!stopped) await Promise.allSettled([service.stop(), baseline.stop()]);

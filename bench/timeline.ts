@@ -63,7 +63,7 @@ export const benchTimeline = async (
     return [
       figure(`5. timeline of one call, ${k} events stored: p50 (ms)`, label, ours.load.p50, base.load.p50, 'raw query', late),
       figure(`5. timeline of one call, ${k} events stored: p99 (ms)`, label, ours.load.p99, base.load.p99, 'raw query', { ...late, target: '< 20 ms', met: ours.load.p99 < 20 }),
-      figure('6. peak RSS of the service during 5 (MiB)', label, ours.peakMiB, base.peakMiB, 'baseline process', rssTarget(label, ours.peakMiB)),
+      figure('6. peak RSS of the service during 5 (MiB)', label, ours.peakMiB, base.peakMiB, 'baseline process', rssTarget(store, ours.peakMiB)),
     ];
   } finally {
     await calcom.close();

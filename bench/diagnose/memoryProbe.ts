@@ -76,12 +76,10 @@ const main = async () => {
       const smaps = smapsOf(service.pid);
       void metricsOf(service.url).then((metrics) => (peak = { rss, metrics, smaps }), () => undefined);
     }, 500);
-    if (PHASE === 'webhook') await runLoad({ url: service.url, connections: CONNECTIONS, seconds: SECONDS, next: () => bookRequest('mem', n++) });
+    const book = () => runLoad({ url: service.url, connections: CONNECTIONS, seconds: SECONDS, next: () => bookRequest('mem', n++) });
+    if (PHASE === 'webhook') await book(); // the bookings whose webhooks are measured
     service.probe.start();
-    const load =
-      PHASE === 'webhook'
-        ? await runLoad({ url: service.url, connections: 20, seconds: SECONDS, next: webhookRequests(calcom.created) })
-        : await runLoad({ url: service.url, connections: CONNECTIONS, seconds: SECONDS, next: () => bookRequest('mem', n++) });
+    const load = PHASE === 'webhook' ? await runLoad({ url: service.url, connections: 20, seconds: SECONDS, next: webhookRequests(calcom.created) }) : await book();
     clearInterval(sampler);
     const used = service.probe.stop();
     console.log(`load: ${load.requests} ${PHASE === 'webhook' ? 'deliveries' : 'bookings'} in ${SECONDS} s; service CPU ${((used.cpuSeconds * 1000) / load.requests).toFixed(2)} ms a request; peak RSS ${used.peakMiB.toFixed(0)} MiB (${used.how})`);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fmt } from './stats';
+import type { Store } from './benchDb';
 
 /** One figure of one run beside the baseline measured in the same run. */
 export interface FigureRow {
@@ -42,8 +43,8 @@ export const figure = (
 ): FigureRow => ({ metric, store, value, baseline, label, digits: how.digits ?? 0, compare: how.compare ?? 'ratio', ratioDigits: how.ratioDigits, target: how.target ?? '—', met: how.met });
 
 /** Issue 15, item 6: the service on the embedded default (PGlite) stays under 300 MiB; PostgreSQL mode has no target. */
-export const rssTarget = (store: string, peakMiB: number): { target?: string; met?: boolean } =>
-  store === 'PGlite' ? { target: '≤ 300 MiB', met: peakMiB <= 300 } : {};
+export const rssTarget = (store: Store, peakMiB: number): { target?: string; met?: boolean } =>
+  store === 'pglite' ? { target: '≤ 300 MiB', met: peakMiB <= 300 } : {};
 
 /** A line of the table over all runs. */
 export interface SummaryRow {
