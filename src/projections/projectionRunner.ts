@@ -1,4 +1,5 @@
 import type { EventStore, StoredEvent } from '../application/ports/eventStore';
+import { leaderLockKey } from './leaderLock';
 import type { SqlDatabase, SqlExecutor } from '../application/ports/sql';
 import { findParked, isTransientFailure, parkEvent, type ParkedEvent } from './parkedEvents';
 import { projectionCheckpointsSchema } from './schema';
@@ -57,8 +58,6 @@ type Round =
   | { kind: 'not_leader'; position: string | undefined }
   | { kind: 'moved'; position: string | undefined };
 
-/** The leader lock of a projection, per schema (advisory locks are database-wide: deployments in other schemas of the same database have leaders of their own). */
-const leaderLockKey = (name: string) => `bl-projection:${name}`;
 
 export const readCheckpoint = async (db: SqlExecutor, name: string): Promise<string | undefined> => {
   const { rows } = await db.query<{ position: string | null }>('SELECT position FROM bl_projection_checkpoints WHERE name = $1', [name]);

@@ -1,3 +1,4 @@
+import { waitForLeaderLockSql } from './leaderLock';
 import { parkedEventsTable } from './parkedEvents';
 
 /**
@@ -53,6 +54,9 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 export const appointmentsSchema = `
 BEGIN;
 SELECT pg_advisory_xact_lock(4242002);
+-- No batch runs while the tables are altered: the ALTERs and CREATE INDEXes below lock the tables one
+-- after another, a batch writes them in another order, and the two deadlocked (a rebuild, a starting instance).
+${waitForLeaderLockSql('appointments')}
 ${checkpointsTable}
 ${parkedEventsTable}
 CREATE TABLE IF NOT EXISTS bl_appointments (

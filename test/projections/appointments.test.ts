@@ -18,12 +18,16 @@ import {
 } from '../../src/projections';
 import { UID, booking687, booking688, call687, call688 } from '../fixtures/incident';
 import { postgresUrl, resetDatabase, sqlTargets } from '../support/databases';
+import { everythingVisible } from '../support/everythingVisible';
 import { appendBooking, appendIncident, countEvents, dumpTables, outcomes, waitFor } from './scenario';
 
 const incidentReasons = ['attendee_mismatch', 'metadata_booking_ref_mismatch', 'metadata_call_id_mismatch', 'stale_created_at', 'uid_already_claimed'];
 
-const project = (db: SqlDatabase, eventStore: EventStore, extra: Partial<Parameters<typeof runProjectionToEnd>[0]> = {}) =>
-  runProjectionToEnd({ ...appointments, db, eventStore, ...extra });
+/** Runs the projection to the head, once everything committed is visible (see everythingVisible). */
+const project = async (db: SqlDatabase, eventStore: EventStore, extra: Partial<Parameters<typeof runProjectionToEnd>[0]> = {}) => {
+  await everythingVisible(db, eventStore);
+  return runProjectionToEnd({ ...appointments, db, eventStore, ...extra });
+};
 
 const findAppointmentsAfter = async (db: SqlDatabase, eventStore: EventStore, bookingId: string) => {
   await project(db, eventStore);

@@ -15,6 +15,7 @@ import {
 } from '../../src/projections';
 import { UID, call687, call688 } from '../fixtures/incident';
 import { resetDatabase, sqlTargets } from '../support/databases';
+import { everythingVisible } from '../support/everythingVisible';
 import { appendIncident, dumpTables } from './scenario';
 
 const causation = () => ({ correlationId: randomUUID(), causationId: randomUUID() });
@@ -64,6 +65,7 @@ describe.each(sqlTargets)('the calls of the analysts index on %s', (_target, ope
   afterEach(() => store.close());
 
   it('given the incident, then each call has its practice, masked number, last answer, answer count and end', async () => {
+    await everythingVisible(db, store);
     await runProjectionToEnd({ ...appointments, db, eventStore: store });
     const calls = await findRecentCalls(db);
     expect(calls.map((c) => c.callId)).toEqual([call688.callId, call687.callId]); // most recent first
@@ -81,6 +83,7 @@ describe.each(sqlTargets)('the calls of the analysts index on %s', (_target, ope
   });
 
   it('given any batching, when rebuilt or applied again, then the rows are the same', async () => {
+    await everythingVisible(db, store);
     await runProjectionToEnd({ ...appointments, db, eventStore: store, batchSize: 1 });
     const tables = ['bl_calls', 'bl_audit_findings'];
     const one = await dumpTables(db, tables);
@@ -94,6 +97,7 @@ describe.each(sqlTargets)('the calls of the analysts index on %s', (_target, ope
   });
 
   it('when searched, then only the calls that match every filter are listed', async () => {
+    await everythingVisible(db, store);
     await runProjectionToEnd({ ...appointments, db, eventStore: store });
     const ids = async (filter: Parameters<typeof findRecentCalls>[1]) => (await findRecentCalls(db, filter)).map((c) => c.callId).sort();
     expect(await ids({ callId: call687.callId })).toEqual([call687.callId]);
@@ -108,6 +112,7 @@ describe.each(sqlTargets)('the calls of the analysts index on %s', (_target, ope
   it('given a recorded truth-audit finding, then it is listed with its call, and filtered by the call’s practice', async () => {
     const finding = { occurredAt: '2025-10-06T10:00:00.000Z', kind: 'told_confirmed_not_confirmed', callId: call688.callId, toldAt: '2025-10-06T09:39:30.000Z', detail: 'told confirmed; the ledger says duplicate' };
     await store.appendToStream(truthAuditStreamId('k1'), [toNewEvent({ type: 'TruthAuditFindingRecorded', data: finding }, causation(), call688.callId)]);
+    await everythingVisible(db, store);
     await runProjectionToEnd({ ...appointments, db, eventStore: store });
     await expect(findAuditFindings(db)).resolves.toEqual([expect.objectContaining({ kind: finding.kind, callId: call688.callId, detail: finding.detail, toldAt: finding.toldAt })]);
     await expect(findAuditFindings(db, 'default')).resolves.toHaveLength(1);
