@@ -1,6 +1,6 @@
 import { bookingStreamId, decide, evolve, foldBooking, type Booking, type BookingCommand, type BookingEvent } from '../domain';
 import { isBookingEventType, toBookingEvent, toNewEvent, type Causation } from './eventEnvelope';
-import { isConcurrencyError, type EventStore, type StoredEvent } from './ports/eventStore';
+import { isConcurrencyError, type EventStore, type StoredEvent, type StreamAppend } from './ports/eventStore';
 
 export interface LoadedBooking {
   state: Booking;
@@ -17,20 +17,29 @@ export const loadBooking = async (store: EventStore, bookingId: string): Promise
 /** A booking's state and the stream version it was folded from (what a use case just read or wrote). */
 export type KnownBooking = Pick<LoadedBooking, 'state' | 'version'>;
 
+/** Appends that belong with a command's events (another stream's facts about the same moment). */
+export interface Alongside {
+  before?: StreamAppend[];
+  after?: StreamAppend[];
+}
+
 /**
  * Load → decide → append with the version we decided on. A concurrent writer makes the append fail;
  * we then decide again on the newer state, so every decision sees everything before it. `known`: a
  * state the caller just read or wrote, decided on without reading the stream again (if it is stale,
- * the append fails on its version and the stream is read).
+ * the append fails on its version and the stream is read). `alongside`: other streams' events written
+ * with the booking's when it decides something, in one transaction where the store can (all or none: a
+ * conflict on one of those streams is thrown, not decided again), else one by one in the order given.
  */
 export const handleBookingCommand = async (
   store: EventStore,
   bookingId: string,
   command: BookingCommand,
   causation: Causation,
-  options: { known?: KnownBooking; maxAttempts?: number } = {},
+  options: { known?: KnownBooking; maxAttempts?: number; alongside?: Alongside } = {},
 ): Promise<{ state: Booking; appended: BookingEvent[]; version: number }> => {
   const maxAttempts = options.maxAttempts ?? 10;
+  const streamId = bookingStreamId(bookingId);
   let known = options.known;
   for (let attempt = 1; ; attempt += 1) {
     const { state, version } = known ?? (await loadBooking(store, bookingId));
@@ -38,14 +47,20 @@ export const handleBookingCommand = async (
     const events = decide(command, state);
     if (events.length === 0) return { state, appended: [], version };
     try {
-      await store.appendToStream(
-        bookingStreamId(bookingId),
-        events.map((e) => toNewEvent(e, causation)),
-        { expectedVersion: version },
-      );
+      const own = { streamId, events: events.map((e) => toNewEvent(e, causation)), expectedVersion: version };
+      await appendInOrder(store, [...(options.alongside?.before ?? []), own, ...(options.alongside?.after ?? [])]);
       return { state: events.reduce(evolve, state), appended: events, version: version + events.length };
     } catch (error) {
-      if (!isConcurrencyError(error) || attempt >= maxAttempts) throw error;
+      if (!isConcurrencyError(error) || error.streamId !== streamId || attempt >= maxAttempts) throw error;
     }
   }
+};
+
+/** One transaction where the store can append to several streams at once; else one append after another. */
+const appendInOrder = async (store: EventStore, appends: StreamAppend[]): Promise<void> => {
+  if (appends.length > 1 && store.appendToStreams) {
+    await store.appendToStreams(appends);
+    return;
+  }
+  for (const { streamId, events, expectedVersion } of appends) await store.appendToStream(streamId, events, { expectedVersion });
 };

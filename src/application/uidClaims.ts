@@ -1,6 +1,6 @@
 import { calcomUidStreamId, type CalcomUidClaimedEvent, type CalcomUidReleasedEvent } from '../domain';
 import { toNewEvent, type Causation } from './eventEnvelope';
-import { isConcurrencyError, type EventStore } from './ports/eventStore';
+import { isConcurrencyError, type EventStore, type StreamAppend } from './ports/eventStore';
 
 /** Who owns a Cal.com uid: the booking whose claim opened `calcom-uid-<uid>`. */
 export const readUidOwner = async (store: EventStore, uid: string): Promise<string | undefined> => {
@@ -8,18 +8,27 @@ export const readUidOwner = async (store: EventStore, uid: string): Promise<stri
   return first ? (first.data as CalcomUidClaimedEvent['data']).bookingId : undefined;
 };
 
-/** Claims the uid for this booking (first claimant wins, "no stream" expected); returns the owner. */
-export const claimCalcomUid = async (
-  store: EventStore,
-  claim: { uid: string; bookingId: string; callId: string; now: string },
-  causation: Causation,
-): Promise<string> => {
+export interface UidClaim {
+  uid: string;
+  bookingId: string;
+  callId: string;
+  now: string;
+}
+
+/** The claim as an append that opens `calcom-uid-<uid>` (first claimant wins, "no stream" expected). */
+export const uidClaimAppend = (claim: UidClaim, causation: Causation): StreamAppend => {
   const event: CalcomUidClaimedEvent = {
     type: 'CalcomUidClaimed',
     data: { uid: claim.uid, bookingId: claim.bookingId, callId: claim.callId, occurredAt: claim.now },
   };
+  return { streamId: calcomUidStreamId(claim.uid), events: [toNewEvent(event, causation)], expectedVersion: 'no_stream' };
+};
+
+/** Claims the uid for this booking (first claimant wins); returns the owner. */
+export const claimCalcomUid = async (store: EventStore, claim: UidClaim, causation: Causation): Promise<string> => {
+  const { streamId, events, expectedVersion } = uidClaimAppend(claim, causation);
   try {
-    await store.appendToStream(calcomUidStreamId(claim.uid), [toNewEvent(event, causation)], { expectedVersion: 'no_stream' });
+    await store.appendToStream(streamId, events, { expectedVersion });
     return claim.bookingId;
   } catch (error) {
     if (!isConcurrencyError(error)) throw error;

@@ -40,7 +40,7 @@ const readAllAfter = async (store: EventStore, after: string | undefined, belong
  * The behaviour every EventStore adapter must show. Each test uses fresh stream ids, so one store
  * can serve the whole suite and may already hold other events.
  */
-export const describeEventStoreConformance = (adapterName: string, open: () => Promise<EventStore>) => {
+export const describeEventStoreConformance = (adapterName: string, open: () => Promise<EventStore>, options: { multiStream: boolean }) => {
   describe(`EventStore conformance: ${adapterName}`, () => {
     let store: EventStore;
     const stream = (prefix = 'booking') => `${prefix}-${randomUUID()}`;
@@ -112,6 +112,62 @@ export const describeEventStoreConformance = (adapterName: string, open: () => P
       expect({ won, lost }).toEqual({ won: 1, lost: 19 });
       const winner = results.findIndex((r) => r.status === 'fulfilled');
       expect((await store.readStream(claim)).map((e) => e.data)).toEqual([{ bookingId: `b${winner}` }]);
+    });
+
+    // EventStoreDB cannot append to several streams atomically: its adapter leaves the method out.
+    it(options.multiStream ? 'appends to several streams atomically (appendToStreams)' : 'has no appendToStreams (it cannot append to several streams atomically)', () => {
+      expect(typeof store.appendToStreams).toBe(options.multiStream ? 'function' : 'undefined');
+    });
+    const multiStream = options.multiStream ? it : it.skip;
+
+    multiStream('appends to several streams in one transaction, one result each', async () => {
+      const [claim, booking] = [stream('calcom-uid'), stream()];
+      await store.appendToStream(booking, [event('Requested')], { expectedVersion: 'no_stream' });
+      const results = await store.appendToStreams!([
+        { streamId: claim, events: [event('CalcomUidClaimed')], expectedVersion: 'no_stream' },
+        { streamId: booking, events: [event('Accepted'), event('Noted')], expectedVersion: 1 },
+      ]);
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 3]);
+      const [claimed, accepted] = [await store.readStream(claim), await store.readStream(booking)];
+      expect(claimed.map((e) => e.type)).toEqual(['CalcomUidClaimed']);
+      expect(accepted.map((e) => e.type)).toEqual(['Requested', 'Accepted', 'Noted']);
+      expect([results[0]!.position, results[1]!.position]).toEqual([claimed[0]!.position, accepted[2]!.position]);
+      expect(claimed[0]!.position < accepted[1]!.position).toBe(true);
+    });
+
+    multiStream('writes nothing when any stream of a multi-stream append has another version, naming that stream', async () => {
+      const [claim, booking] = [stream('calcom-uid'), stream()];
+      await store.appendToStream(booking, [event('Requested'), event('Answered')], { expectedVersion: 'no_stream' });
+      const error = await store
+        .appendToStreams!([
+          { streamId: claim, events: [event('CalcomUidClaimed')], expectedVersion: 'no_stream' },
+          { streamId: booking, events: [event('Accepted')], expectedVersion: 1 },
+        ])
+        .catch((e: unknown) => e);
+      expect(isConcurrencyError(error)).toBe(true);
+      expect(error).toMatchObject({ streamId: booking, expected: 1, actual: 2 });
+      expect(await store.readStream(claim)).toEqual([]);
+      expect((await store.readStream(booking)).map((e) => e.type)).toEqual(['Requested', 'Answered']);
+    });
+
+    multiStream('lets one of 20 multi-stream appends racing for the same claim win, and only its other streams are written', async () => {
+      const claim = stream('calcom-uid');
+      const bookings = Array.from({ length: 20 }, () => stream());
+      const { won, lost, results } = await settleAll(
+        bookings.map((booking) =>
+          store.appendToStreams!([
+            { streamId: booking, events: [event('Accepted')], expectedVersion: 'no_stream' },
+            { streamId: claim, events: [event('CalcomUidClaimed', { booking })], expectedVersion: 'no_stream' },
+          ]),
+        ),
+      );
+      expect({ won, lost }).toEqual({ won: 1, lost: 19 });
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ streamId: claim, actual: 1 });
+      const winner = bookings[results.findIndex((r) => r.status === 'fulfilled')]!;
+      expect((await store.readStream(claim)).map((e) => e.data)).toEqual([{ booking: winner }]);
+      const written = await Promise.all(bookings.map(async (b) => (await store.readStream(b)).length));
+      expect(written.filter((n) => n > 0)).toEqual([1]);
+      expect(written[bookings.indexOf(winner)]).toBe(1);
     });
 
     it('reads everything once, in one global order, under concurrent writers', async () => {

@@ -3,7 +3,7 @@ import { sqlTargets } from '../support/databases';
 import { describeEventStoreConformance } from './conformance';
 
 for (const [name, openDb] of sqlTargets) {
-  describeEventStoreConformance(name, async () => createPostgresEventStore(await openDb(), { ownsDatabase: true }));
+  describeEventStoreConformance(name, async () => createPostgresEventStore(await openDb(), { ownsDatabase: true }), { multiStream: true });
 }
 if (sqlTargets.length === 1) {
   describe.skip('EventStore conformance: PostgreSQL (set DATABASE_URL to run)', () => {

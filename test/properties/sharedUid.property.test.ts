@@ -9,9 +9,10 @@ import { silentTelemetry } from '../../src/application/ports/telemetry';
 import { bookAppointment } from '../../src/application/useCases/bookAppointment';
 import type { UseCaseDeps } from '../../src/application/useCases/deps';
 import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
-import { bookingIdFor } from '../../src/domain';
+import { bookingIdFor, webhookStreamId } from '../../src/domain';
 import { appointmentsProjectionDefinition as appointments, rebuildProjection, runProjectionToEnd } from '../../src/projections';
 import { openMemoryPglite } from '../support/databases';
+import { oneStreamAtATime } from '../support/oneStreamAtATime';
 import { testSettings } from '../support/settings';
 
 /**
@@ -80,14 +81,19 @@ const dump = async (db: SqlDatabase) => ({
   touches: (await db.query('SELECT * FROM bl_uid_touches ORDER BY booking_id, calcom_uid, kind')).rows,
 });
 
-describe('one Cal.com uid handed to several bookings, through the application and the projection (PGlite)', () => {
+const stores: Array<[string, (store: EventStore) => EventStore]> = [
+  ['claim and answer in one transaction', (store) => store],
+  ['one stream after another, as on EventStoreDB', oneStreamAtATime],
+];
+
+describe.each(stores)('one Cal.com uid handed to several bookings, through the application and the projection (PGlite, %s)', (_name, variant) => {
   let db: SqlDatabase;
   let store: EventStore;
   let run = 0;
 
   beforeAll(async () => {
     db = await openMemoryPglite();
-    store = await createPostgresEventStore(db);
+    store = variant(await createPostgresEventStore(db));
     await db.exec(appointments.schema);
   });
   afterAll(async () => {
@@ -217,6 +223,15 @@ describe('one Cal.com uid handed to several bookings, through the application an
         // The caller hears "confirmed" only in the booking Cal.com created, and only after its BOOKING_CREATED.
         for (const { booking, answer } of answers) {
           if (answer.status === 'confirmed') expect(booking).toBe(creator);
+        }
+
+        // Every delivery is recorded once, then routed to one booking or orphaned exactly once, however often it came.
+        const deliveries = new Map<string, string[]>();
+        for (const e of await store.readAll({ maxCount: 100_000 })) {
+          if (e.streamId.startsWith(webhookStreamId(''))) deliveries.set(e.streamId, [...(deliveries.get(e.streamId) ?? []), e.type]);
+        }
+        for (const [streamId, types] of deliveries) {
+          expect([streamId, types[0], types.filter((t) => t === 'CalcomWebhookRouted' || t === 'CalcomWebhookOrphaned').length]).toEqual([streamId, 'CalcomWebhookReceived', 1]);
         }
 
         await runProjectionToEnd({ ...appointments, db, eventStore: store });

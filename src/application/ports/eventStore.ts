@@ -41,6 +41,13 @@ export interface AppendResult {
   position: string;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: NewEvent[];
+  expectedVersion?: ExpectedVersion;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: only events after this position. Omit to read from the start. */
   after?: string;
@@ -64,6 +71,12 @@ export interface SubscribeOptions {
 export interface EventStore {
   readonly name: string;
   appendToStream(streamId: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction, in the order given: all or none. A wrong expected
+   * version on any of them raises the `ConcurrencyError` of that stream and writes nothing. One result
+   * per append. Absent where the store cannot do it atomically (EventStoreDB): callers append one by one.
+   */
+  appendToStreams?(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** Every event of one stream, oldest first; `[]` when the stream does not exist. */
   readStream(streamId: string, options?: { fromVersion?: number; maxCount?: number }): Promise<StoredEvent[]>;
   /** Events of all streams in one global order that never skips a late-committing writer. */

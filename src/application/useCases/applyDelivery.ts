@@ -1,5 +1,5 @@
 import { decide, needsHostAcceptanceLookup, type Booking, type WebhookDelivery } from '../../domain';
-import { handleBookingCommand, loadBooking, type KnownBooking } from '../bookingRepository';
+import { handleBookingCommand, loadBooking, type Alongside, type KnownBooking } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
 import type { Causation } from '../eventEnvelope';
 import { claimCalcomUid, readUidOwner, releaseCalcomUid } from '../uidClaims';
@@ -18,7 +18,16 @@ const wouldTakeUid = (state: Booking, delivery: WebhookDelivery, now: string): b
  * would prove this booking with a uid nobody owns yet: first claimant wins), and for a host's
  * metadata-less acceptance the lookup that must back it up.
  */
-export const applyDelivery = async (deps: UseCaseDeps, bookingId: string, delivery: WebhookDelivery, now: string, causation: Causation, read?: KnownBooking) => {
+export const applyDelivery = async (
+  deps: UseCaseDeps,
+  bookingId: string,
+  delivery: WebhookDelivery,
+  now: string,
+  causation: Causation,
+  read?: KnownBooking,
+  /** Written with what the delivery decides (see handleBookingCommand); not when it decides nothing. */
+  alongside?: Alongside,
+) => {
   // The booking as the caller just read it (a stale one fails its append on the version and is read again).
   const known = read ?? (await loadBooking(deps.store, bookingId));
   const { state } = known;
@@ -27,7 +36,7 @@ export const applyDelivery = async (deps: UseCaseDeps, bookingId: string, delive
     uidOwner = await claimCalcomUid(deps.store, { uid: delivery.uid, bookingId, callId: state.callId, now }, causation);
   }
   const lookup = needsHostAcceptanceLookup(state, delivery) ? await lookUpCalcomBooking(deps.calcom, delivery.uid) : undefined;
-  const result = await handleBookingCommand(deps.store, bookingId, { type: 'RecordWebhook', data: { delivery, uidOwner, lookup, now } }, causation, { known });
+  const result = await handleBookingCommand(deps.store, bookingId, { type: 'RecordWebhook', data: { delivery, uidOwner, lookup, now } }, causation, { known, alongside });
   // Moved to a new uid: the old one is let go of (its claim stays this booking's).
   for (const event of result.appended) {
     if (event.type !== 'BookingRescheduled') continue;

@@ -1,4 +1,4 @@
-import { attendeeIdentity, bookingIdFor, isStuck } from '../../domain';
+import { attendeeIdentity, bookingIdFor, initialState, isStuck } from '../../domain';
 import { answerFor, isAnswerable, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import type { Language } from '../messages';
@@ -58,6 +58,8 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
       },
     },
     causation,
+    // Decided first as a new booking (most deliveries are a call's first): a retry's append fails on the version and reads the booking.
+    { known: { state: initialState(), version: 0 } },
   );
   if (appended.length > 0) {
     deps.hooks?.afterBookingRequested?.();

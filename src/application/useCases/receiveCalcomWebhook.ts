@@ -83,11 +83,11 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
     return { result, deliveryId, applied: [], orphan: 'other_practice' };
   }
   const practiceDeps = deps.forPractice?.(bookingPractice) ?? deps;
-  const { appended, state } = await applyDelivery(practiceDeps, route.bookingId, delivery, now, causation, loaded);
-  if (!duplicate) {
-    const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId: route.bookingId, via: route.via } };
-    await deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(routed, causation, state.callId)]);
-  }
+  // A first delivery's routing is written with what it decides (one transaction where the store can), or alone.
+  const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId: route.bookingId, via: route.via } };
+  const routedAppend = { streamId: webhookStreamId(deliveryId), events: [toNewEvent(routed, causation, target.callId)] };
+  const { appended } = await applyDelivery(practiceDeps, route.bookingId, delivery, now, causation, loaded, duplicate ? undefined : { after: [routedAppend] });
+  if (!duplicate && appended.length === 0) await deps.store.appendToStream(routedAppend.streamId, routedAppend.events);
   deps.telemetry.webhookDelivery(duplicate ? 'duplicate' : appended.some((e) => e.type === 'WebhookMismatchRecorded') ? 'mismatch' : 'applied');
   return { result, deliveryId, bookingId: route.bookingId, applied: appended.map((e) => e.type) };
 };

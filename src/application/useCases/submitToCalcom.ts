@@ -4,7 +4,8 @@ import { handleBookingCommand, type KnownBooking } from '../bookingRepository';
 import type { Causation } from '../eventEnvelope';
 import type { CreateBookingResult } from '../ports/calcom';
 import { searchCalcomFor } from '../searchCalcom';
-import { claimCalcomUid, readUidOwner } from '../uidClaims';
+import { recordCalcomAnswer } from '../recordCalcomAnswer';
+import { claimCalcomUid } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
 
 /** What the caller asked for and which call it was, in the event type's notes field (at most 500 characters). */
@@ -46,11 +47,8 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known
       });
     }
     const looksOurs = duplicateReasonsFor(state, answer, undefined).length === 0;
-    const uidOwner = looksOurs
-      ? await claimCalcomUid(deps.store, { uid: answer.uid, bookingId, callId: state.callId, now }, causation)
-      : await readUidOwner(deps.store, answer.uid);
     // Decided on the state the request was recorded with: nothing else writes a booking while its POST is out (a stale one is re-read).
-    const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomAnswer', data: { answer, uidOwner, now } }, causation, { known });
+    const appended = await recordCalcomAnswer(deps.store, known, { bookingId, callId: state.callId, answer, looksOurs, now }, causation);
     for (const event of appended) if (event.type === 'DuplicateDetected') deps.telemetry.duplicateDetected(event.data.reasons);
     return;
   }

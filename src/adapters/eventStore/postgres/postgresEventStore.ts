@@ -4,6 +4,7 @@ import {
   ConcurrencyError,
   type EventStore,
   type ExpectedVersion,
+  type NewEvent,
 } from '../../../application/ports/eventStore';
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
@@ -17,6 +18,16 @@ const expectedArgs = (expected: ExpectedVersion): [string, number] =>
 
 const parseActual = (detail: unknown): number | undefined =>
   detail === 'absent' || typeof detail !== 'string' ? undefined : Number(detail);
+
+/** bl_append's lost race (SQLSTATE BL409: DETAIL the actual version, HINT the stream) as the port's error. */
+const asConcurrencyError = (error: unknown, which: (hint: string | undefined) => { streamId: string; expectedVersion: ExpectedVersion }) => {
+  const pgError = error as { code?: string; detail?: unknown; hint?: unknown };
+  if (pgError.code !== 'BL409') return undefined;
+  const { streamId, expectedVersion } = which(typeof pgError.hint === 'string' ? pgError.hint : undefined);
+  return new ConcurrencyError(streamId, expectedVersion, parseActual(pgError.detail));
+};
+
+const withIds = (events: NewEvent[]) => events.map((e) => ({ ...e, id: e.id ?? uuidv4() }));
 
 /**
  * The NOTIFY channel of appends to the event store in `schema` (NOTIFY is database-wide: stores in
@@ -59,26 +70,53 @@ export const createPostgresEventStore = async (
     return rows.map(toStoredEvent);
   };
 
+  /** After the commit, only when the append succeeded: this process's listeners at once, others through NOTIFY. */
+  const signalAppended = (streamIds: string[]) => {
+    for (const streamId of streamIds) {
+      notifier?.notify(`${storeId} ${streamId}`);
+      appended.emit('stream', streamId);
+    }
+    appended.emit('appended');
+  };
+
   return {
     name: db.kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
 
     appendToStream: async (streamId, events, { expectedVersion = 'any' } = {}) => {
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
-      const payload = events.map((e) => ({ ...e, id: e.id ?? uuidv4() }));
       const [kind, version] = expectedArgs(expectedVersion);
       try {
         const { rows } = await db.query<{ next_version: string; last_position: string }>(
           'SELECT next_version::text, last_position FROM bl_append($1, $2, $3, $4::jsonb)',
-          [streamId, kind, version, JSON.stringify(payload)],
+          [streamId, kind, version, JSON.stringify(withIds(events))],
         );
-        notifier?.notify(`${storeId} ${streamId}`); // after the commit, only when the append succeeded
-        appended.emit('stream', streamId);
-        appended.emit('appended');
+        signalAppended([streamId]);
         return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
       } catch (error) {
-        const pgError = error as { code?: string; detail?: unknown };
-        if (pgError.code === 'BL409') throw new ConcurrencyError(streamId, expectedVersion, parseActual(pgError.detail));
-        throw error;
+        throw asConcurrencyError(error, () => ({ streamId, expectedVersion })) ?? error;
+      }
+    },
+
+    appendToStreams: async (appends) => {
+      if (appends.length === 0 || appends.some((a) => a.events.length === 0)) throw new Error('appendToStreams needs at least one event for each stream');
+      const payload = appends.map(({ streamId, events, expectedVersion = 'any' }) => {
+        const [kind, version] = expectedArgs(expectedVersion);
+        return { stream: streamId, expected: kind, version, events: withIds(events) };
+      });
+      try {
+        const { rows } = await db.query<{ next_version: string; last_position: string }>(
+          'SELECT append_next_version::text AS next_version, append_last_position AS last_position FROM bl_append_many($1::jsonb) ORDER BY append_ord',
+          [JSON.stringify(payload)],
+        );
+        signalAppended(appends.map((a) => a.streamId));
+        return rows.map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
+      } catch (error) {
+        throw (
+          asConcurrencyError(error, (hint) => {
+            const lost = appends.find((a) => a.streamId === hint) ?? appends[0]!;
+            return { streamId: lost.streamId, expectedVersion: lost.expectedVersion ?? 'any' };
+          }) ?? error
+        );
       }
     },
 

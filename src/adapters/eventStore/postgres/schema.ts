@@ -68,7 +68,8 @@ BEGIN
 
   IF v_new IS NULL THEN
     SELECT version INTO v_current FROM bl_streams WHERE stream_id = p_stream;
-    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'BL409', DETAIL = coalesce(v_current::text, 'absent');
+    -- DETAIL: the stream's actual version; HINT: the stream (which one of a multi-stream append lost).
+    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'BL409', DETAIL = coalesce(v_current::text, 'absent'), HINT = p_stream;
   END IF;
 
   WITH inserted AS (
@@ -82,6 +83,22 @@ BEGIN
   SELECT max(global_position) INTO v_last FROM inserted;
 
   RETURN QUERY SELECT v_new, lpad(pg_current_xact_id()::text, 20, '0') || ':' || lpad(v_last::text, 20, '0');
+END;
+$fn$;
+
+-- Several streams in one statement, so in one transaction: all or none (a conflict on any raises BL409).
+CREATE OR REPLACE FUNCTION bl_append_many(p_appends jsonb)
+RETURNS TABLE (append_ord int, append_next_version bigint, append_last_position text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_append jsonb;
+  v_ord int := 0;
+BEGIN
+  FOR v_append IN SELECT value FROM jsonb_array_elements(p_appends) LOOP
+    v_ord := v_ord + 1;
+    RETURN QUERY SELECT v_ord, r.next_version, r.last_position
+      FROM bl_append(v_append->>'stream', v_append->>'expected', (v_append->>'version')::bigint, v_append->'events') AS r;
+  END LOOP;
 END;
 $fn$;
 
