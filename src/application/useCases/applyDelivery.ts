@@ -31,7 +31,8 @@ export const applyDelivery = async (
   // The booking as the caller just read it (a stale one fails its append on the version and is read again).
   const known = read ?? (await loadBooking(deps.store, bookingId));
   const { state } = known;
-  let uidOwner = await readUidOwner(deps.store, delivery.uid);
+  // The booking's own verified uid needs no claim to be its own (ownsUid): only another uid's owner is read.
+  let uidOwner = delivery.uid === state.uid ? undefined : await readUidOwner(deps.store, delivery.uid);
   if (uidOwner === undefined && state.callId && wouldTakeUid(state, delivery, now)) {
     uidOwner = await claimCalcomUid(deps.store, { uid: delivery.uid, bookingId, callId: state.callId, now }, causation);
   }
