@@ -196,6 +196,7 @@ for (const [target, openDb] of sqlTargets) {
         if (event.id === poison.id) throw new Error('projection bug: cannot apply this event');
         await applyToAppointments(tx, event);
       };
+      await everythingVisible(db, store); // else the rebuild may find nothing to replay yet
       // Given a live leader that runs to the head right after the rebuild emptied the tables
       let transactions = 0;
       const racing: SqlDatabase = {
