@@ -1,5 +1,6 @@
 import { waitForLeaderLockSql } from './leaderLock';
 import { parkedEventsTable } from './parkedEvents';
+import { valueListCheckSql } from './valueListCheck';
 
 /**
  * Read-model schema, idempotent: safe to run at every start, by several processes at once
@@ -62,7 +63,7 @@ ${parkedEventsTable}
 CREATE TABLE IF NOT EXISTS bl_appointments (
   booking_id                 text PRIMARY KEY,
   call_id                    text,
-  status                     text NOT NULL CHECK (status IN (${sqlList(appointmentStatuses)})),
+  status                     text NOT NULL,
   calcom_uid                 text,
   calcom_booking_id          bigint,
   event_type_id              bigint,
@@ -79,8 +80,8 @@ CREATE TABLE IF NOT EXISTS bl_appointments (
   last_event_type            text NOT NULL
 );
 -- Added after the first release (a read model is rebuildable; the columns are added in place).
-ALTER TABLE bl_appointments DROP CONSTRAINT IF EXISTS bl_appointments_status_check;
-ALTER TABLE bl_appointments ADD CONSTRAINT bl_appointments_status_check CHECK (status IN (${sqlList(appointmentStatuses)}));
+-- The statuses a row may have; re-checked against the table only when the list changed.
+${valueListCheckSql('bl_appointments', 'status', appointmentStatuses)}
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS host_acceptance_delivery_id text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS practice_id text;
 ALTER TABLE bl_appointments ADD COLUMN IF NOT EXISTS caller_number text;
