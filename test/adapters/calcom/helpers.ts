@@ -89,6 +89,8 @@ export function setUpNock(): void {
     nock.enableNetConnect('127.0.0.1');
   });
   afterEach(() => {
+    // A delayed reply the client gave up on would keep its timer (up to 10 s) and hold the Jest worker open.
+    nock.abortPendingRequests();
     nock.cleanAll();
   });
   afterAll(() => {
