@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '../application/ports/eventStore';
-import { leaderLockKey } from './leaderLock';
 import type { SqlDatabase, SqlExecutor } from '../application/ports/sql';
+import { leaderLockKey } from './leaderLock';
 import { findParked, isTransientFailure, parkEvent, type ParkedEvent } from './parkedEvents';
 import { projectionCheckpointsSchema } from './schema';
 
@@ -57,7 +57,6 @@ type Round =
   | { kind: 'caught_up'; position: string | undefined }
   | { kind: 'not_leader'; position: string | undefined }
   | { kind: 'moved'; position: string | undefined };
-
 
 export const readCheckpoint = async (db: SqlExecutor, name: string): Promise<string | undefined> => {
   const { rows } = await db.query<{ position: string | null }>('SELECT position FROM bl_projection_checkpoints WHERE name = $1', [name]);

@@ -1,6 +1,6 @@
 import { waitForLeaderLockSql } from './leaderLock';
 import { parkedEventsTable } from './parkedEvents';
-import { valueListCheckSql } from './valueListCheck';
+import { sqlValueList, valueListCheckSql } from './valueListCheck';
 
 /**
  * Read-model schema, idempotent: safe to run at every start, by several processes at once
@@ -44,7 +44,6 @@ export const appointmentStatuses = [
 export const uidTouchKinds = ['claimed', 'returned', 'confirmed', 'webhook_mismatch', 'host_requested', 'rescheduled'] as const;
 export type UidTouchKind = (typeof uidTouchKinds)[number];
 
-const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /**
  * `bl_appointments`: one row per booking. `calcom_uid` is the uid verified as this booking's own,
@@ -107,7 +106,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS bl_appointments_one_confirmed_uid ON bl_appoin
 CREATE TABLE IF NOT EXISTS bl_uid_touches (
   booking_id  text NOT NULL,
   calcom_uid  text NOT NULL,
-  kind        text NOT NULL CHECK (kind IN (${sqlList(uidTouchKinds)})),
+  kind        text NOT NULL CHECK (kind IN (${sqlValueList(uidTouchKinds)})),
   reasons     text[] NOT NULL DEFAULT '{}',
   call_id     text,
   recorded_at timestamptz NOT NULL,

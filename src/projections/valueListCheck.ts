@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+/** Values as an SQL list of literals (`'a', 'b'`): plain lower-case names only, checked by the caller. */
+export const sqlValueList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
 /**
  * The CHECK that keeps a text column to a list of values, added only when the list changed: its name
  * carries a hash of the list, so a migration run at every start (and before every rebuild) does not
@@ -8,7 +11,7 @@ import { createHash } from 'node:crypto';
  */
 export const valueListCheckSql = (table: string, column: string, values: readonly string[]): string => {
   if (![table, column, ...values].every((v) => /^[a-z_]+$/.test(v))) throw new Error('valueListCheckSql: plain lower-case names only');
-  const list = values.map((v) => `'${v}'`).join(', ');
+  const list = sqlValueList(values);
   const prefix = `${table}_${column}_check`;
   const name = `${prefix}_${createHash('sha256').update(list).digest('hex').slice(0, 8)}`;
   return `DO $check$

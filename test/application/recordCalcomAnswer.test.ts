@@ -1,3 +1,4 @@
+import { decodePgPosition } from '../../src/adapters/eventStore/postgres/positions';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import { loadBooking } from '../../src/application/bookingRepository';
 import { toNewEvent } from '../../src/application/eventEnvelope';
@@ -12,7 +13,7 @@ import { oneStreamAtATime } from '../support/oneStreamAtATime';
 /** Recording Cal.com's answer to our create: the uid claim and the answer, together where the store can. */
 const causation = { correlationId: 'req-1', causationId: 'req-1' };
 const NOW = '2025-10-06T09:05:21.500Z';
-const transactionOf = (event: StoredEvent) => event.position.split(':')[0];
+const transactionOf = (event: StoredEvent) => decodePgPosition(event.position).transactionId;
 
 let base: EventStore;
 let n = 0;

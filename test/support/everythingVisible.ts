@@ -1,3 +1,4 @@
+import { encodePgPosition } from '../../src/adapters/eventStore/postgres/positions';
 import { describeHoldBack, oldestWriteTransaction } from '../../src/adapters/eventStore/postgres/oldestWriteTransaction';
 import type { EventStore } from '../../src/application/ports/eventStore';
 import type { SqlExecutor } from '../../src/application/ports/sql';
@@ -10,11 +11,11 @@ import type { SqlExecutor } from '../../src/application/ports/sql';
 export const everythingVisible = async (db: SqlExecutor, store: EventStore, timeoutMs = 15_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await db.query<{ position: string }>(
-      `SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 20, '0') AS position
-         FROM bl_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    // Aliased: ORDER BY a text output column named transaction_id would sort '999' after '1001'.
+    const { rows } = await db.query<{ txid: string; gpos: string }>(
+      'SELECT transaction_id::text AS txid, global_position::text AS gpos FROM bl_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
     );
-    const committed = rows[0]?.position;
+    const committed = rows[0] && encodePgPosition(rows[0].txid, rows[0].gpos);
     const visible = await store.headPosition();
     if (committed === undefined || visible === committed) return;
     if (Date.now() >= deadline) {
