@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { postgresUrl, seededPgliteDirectory } from '../support/databases';
-import { startChildService, type ChildService } from '../support/childService';
+import { BASELINE_WASM_ONLY, startChildService, type ChildService } from '../support/childService';
 import { webhookFor, freshBooking, type CalcomBookingJson, type CreateRequest } from '../support/fakeCalcom';
 import { signCalcom, signRetell } from '../support/testService';
 
@@ -126,7 +126,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
   });
 
   const crashWhileBooking = async (callId: string, time: string) => {
-    const first = await startChildService(env);
+    const first = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     running.push(first);
     calcom.target(first);
     const attempt = post(first.url, '/retell/functions/book_appointment', { call: { call_id: callId }, args: { date: '2031-09-01', time, name: 'Crash Test' } });
@@ -151,7 +151,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
   it('after the POST had gone out: the resumer finds the booking at Cal.com and takes it without posting again', async () => {
     const booking = await crashWhileBooking('call_crash_resume_found', '11:00');
     const before = calcom.creates();
-    const second = await startChildService(env);
+    const second = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     running.push(second);
     const history = await waitFor(async () => {
       const all = await events(second.url, booking.metadata.booking_ref!);
@@ -172,7 +172,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
   }, 60_000);
 
   it('before the POST went out (killed right after BookingRequested): the resumer finds nothing at Cal.com and posts once', async () => {
-    const first = await startChildService({ ...env, TEST_CRASH_POINT: 'after_booking_requested' });
+    const first = await startChildService({ ...env, TEST_CRASH_POINT: 'after_booking_requested' }, { nodeFlags: BASELINE_WASM_ONLY });
     running.push(first);
     const before = calcom.creates();
     const attempt = post(first.url, '/retell/functions/book_appointment', { call: { call_id: 'call_crash_before_post' }, args: { date: '2031-09-01', time: '12:00', name: 'Crash Test' } });
@@ -180,7 +180,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     expect(await first.exited).toBeNull();
     expect(calcom.creates()).toBe(before); // nothing reached Cal.com
 
-    const second = await startChildService(env);
+    const second = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     running.push(second);
     // Retell retries the function call: the retry takes the stuck booking up at once (or the resumer did).
     await new Promise((r) => setTimeout(r, 800));
@@ -197,7 +197,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
 
   it('marks it unconfirmed through the reconciler when no webhook ever comes, never confirmed', async () => {
     const booking = await crashWhileBooking('call_crash_silent', '10:00');
-    const second = await startChildService(env);
+    const second = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     running.push(second);
     const ask = () => post(second.url, '/retell/functions/get_booking_status', { call: { call_id: 'call_crash_silent' }, args: { booking_id: booking.metadata.booking_ref } });
     // Right after the restart it is still waiting for proof (the resumer may have found it at Cal.com), or already unconfirmed.

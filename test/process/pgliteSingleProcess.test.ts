@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startChildService, type ChildService } from '../support/childService';
+import { BASELINE_WASM_ONLY, startChildService, type ChildService } from '../support/childService';
 import { runCli } from '../support/cliProcess';
 import { signRetell } from '../support/testService';
 
@@ -38,12 +38,12 @@ describe('one PGlite data directory, one process', () => {
   });
 
   it('lets the first serve hold it, refuses a second naming the holder, and keeps the data private', async () => {
-    first = await startChildService(env);
+    first = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     const body = JSON.stringify({ name: 'book_appointment', call: { call_id: 'call_single_1' }, args: { date: '2031-08-01', time: '09:00', name: 'Ada' } });
     const answer = await fetch(`${first.url}/retell/functions/book_appointment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': signRetell(body, RETELL_KEY) }, body });
     expect(((await answer.json()) as { status: string }).status).toBe('error'); // Cal.com refused the connection: nothing booked
 
-    const second = await startChildService(env).then(
+    const second = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY }).then(
       (child) => {
         child.process.kill('SIGKILL');
         return 'started';
@@ -59,7 +59,7 @@ describe('one PGlite data directory, one process', () => {
   }, 60_000);
 
   it('tells the CLI to use the running service, and works through it with --url', async () => {
-    const held = await runCli(['timeline', '--call', 'call_single_1'], env);
+    const held = await runCli(['timeline', '--call', 'call_single_1'], env, { nodeFlags: BASELINE_WASM_ONLY });
     expect(held.code).toBe(1);
     expect(held.err).toContain(`is in use by booking-ledger process ${first!.process.pid}`);
     expect(held.err).toContain('booking-ledger timeline --call call_single_1 --url http://127.0.0.1:<PORT>');
@@ -81,7 +81,7 @@ describe('one PGlite data directory, one process', () => {
   it('takes over the directory of a process that was killed', async () => {
     first!.process.kill('SIGKILL');
     await first!.exited.catch(() => undefined);
-    first = await startChildService(env);
+    first = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     expect((await runCli(['timeline', '--call', 'call_single_1', '--url', first.url], env)).code).toBe(0);
   }, 60_000);
 });

@@ -10,11 +10,19 @@ export interface ChildService {
   exited: Promise<number | null>;
 }
 
+/**
+ * Node flags for a test process that opens PGlite and does little with it: V8 compiles WebAssembly with its
+ * baseline compiler only (no optimized second compilation of hot functions). Measured on this machine: a
+ * `serve` on a PGlite directory used ~1.0 s of CPU to start and answer 20 requests instead of ~2.1 s
+ * (PGLITE_WASM_COMPILER=tiered). Not how `npm start` runs: test/process/firstHour.test.ts runs the default.
+ */
+export const BASELINE_WASM_ONLY = ['--liftoff-only'];
+
 /** (A developer's own .env in the repository never leaks into these processes: ENV_FILE=/dev/null unless a cwd is given.) */
 /** Runs the built CLI (`bin/booking-ledger.js serve`, dist/ built by the test run's globalSetup) as a real process; resolves once it listens. */
-export const startChildService = (env: Record<string, string>, options: { cwd?: string; inheritDefaults?: boolean } = {}): Promise<ChildService> =>
+export const startChildService = (env: Record<string, string>, options: { cwd?: string; nodeFlags?: string[] } = {}): Promise<ChildService> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/booking-ledger.js'), 'serve'], {
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), path.join(root, 'bin/booking-ledger.js'), 'serve'], {
       cwd: options.cwd ?? root,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', BOOKING_HORIZON_DAYS: '3650', CALCOM_RATE_LIMIT_PER_MINUTE: '1000000', CALCOM_RATE_LIMIT_BURST: '100000', CALCOM_SLOTS_CACHE_MS: '0', CALCOM_CHECK_EVENT_TYPE: 'false', ...(options.cwd ? {} : { ENV_FILE: '/dev/null' }), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPgliteDatabase } from '../../src/adapters/sql/pgliteDatabase';
 import { UID, call687, call688 } from '../fixtures/incident';
+import { BASELINE_WASM_ONLY } from '../support/childService';
 import { runCli } from '../support/cliProcess';
 import { pgliteTemplate } from '../support/pgliteTemplate';
 import { replayIncident, stopReplay, type ReplayedIncident } from './support/replayIncident';
 
 /** `booking-ledger <args>` as a real process on the PGlite directory. */
-const cli = (dir: string, args: string[]) => runCli(args, { EVENT_STORE_URL: `pglite://${dir}` });
+const cli = (dir: string, args: string[]) => runCli(args, { EVENT_STORE_URL: `pglite://${dir}` }, { nodeFlags: BASELINE_WASM_ONLY });
 
 describe('booking-ledger timeline and duplicates as processes (PGlite directory)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bl-timeline-'));
