@@ -8,6 +8,7 @@ import {
 } from '../../../application/ports/eventStore';
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
+import { createAppendBatcher } from './appendBatcher';
 import { createAppendNotifier } from './appendNotifier';
 import { decodePgPosition } from './positions';
 import { eventStoreSchema } from './schema';
@@ -36,10 +37,17 @@ const withIds = (events: NewEvent[]) => events.map((e) => ({ ...e, id: e.id ?? u
  */
 const appendedChannel = (schema: string) => `bl_appended_${schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 
-/** The event store on PostgreSQL, served by a `pg` pool or by embedded PGlite (same SQL). */
+/** Appends that wait for a running one go together, at most this many in one statement. */
+const MAX_APPEND_BATCH = 32;
+
+/**
+ * The event store on PostgreSQL, served by a `pg` pool or by embedded PGlite (same SQL).
+ * `appendConcurrency`: append statements at a time before appends wait and go together (see
+ * appendBatcher.ts); by default 4 on PostgreSQL (of a pool of 10) and 1 on PGlite (one connection).
+ */
 export const createPostgresEventStore = async (
   db: SqlDatabase,
-  options: { pollIntervalMs?: number; ownsDatabase?: boolean } = {},
+  options: { pollIntervalMs?: number; ownsDatabase?: boolean; appendConcurrency?: number } = {},
 ): Promise<EventStore> => {
   await db.exec(eventStoreSchema);
   const appended = new EventEmitter();
@@ -57,6 +65,7 @@ export const createPostgresEventStore = async (
       }).catch(() => undefined)
     : undefined;
   const notifier = notify ? createAppendNotifier(db, channel) : undefined;
+  const batcher = createAppendBatcher(db, { maxInFlight: options.appendConcurrency ?? (db.kind === 'pglite' ? 1 : 4), maxBatch: MAX_APPEND_BATCH });
   const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
   const readAll: EventStore['readAll'] = async ({ after, maxCount = 1000 } = {}) => {
@@ -86,10 +95,7 @@ export const createPostgresEventStore = async (
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
       const [kind, version] = expectedArgs(expectedVersion);
       try {
-        const { rows } = await db.query<{ next_version: string; last_position: string }>(
-          'SELECT next_version::text, last_position FROM bl_append($1, $2, $3, $4::jsonb)',
-          [streamId, kind, version, JSON.stringify(withIds(events))],
-        );
+        const rows = await batcher.append([{ stream: streamId, expected: kind, version, events: withIds(events) }]);
         signalAppended([streamId]);
         return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
       } catch (error) {
@@ -104,10 +110,7 @@ export const createPostgresEventStore = async (
         return { stream: streamId, expected: kind, version, events: withIds(events) };
       });
       try {
-        const { rows } = await db.query<{ next_version: string; last_position: string }>(
-          'SELECT append_next_version::text AS next_version, append_last_position AS last_position FROM bl_append_many($1::jsonb) ORDER BY append_ord',
-          [JSON.stringify(payload)],
-        );
+        const rows = await batcher.append(payload);
         signalAppended(appends.map((a) => a.streamId));
         return rows.map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
       } catch (error) {

@@ -102,5 +102,46 @@ BEGIN
 END;
 $fn$;
 
+-- Several independent appends in one statement and one transaction (one commit, one WAL flush for all):
+-- each unit is a bl_append_many (all or none) in a subtransaction of its own, so a unit that fails (a lost
+-- race, anything else) is rolled back alone and returned as its error; the other units are kept. A unit's
+-- rows are only returned once it succeeded. Units run in order, so two appends to one stream follow each other.
+CREATE OR REPLACE FUNCTION bl_append_batch(p_units jsonb)
+RETURNS TABLE (unit_ord int, unit_next_version bigint, unit_last_position text, unit_error_code text, unit_error_message text, unit_error_detail text, unit_error_hint text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_unit jsonb;
+  v_append jsonb;
+  v_ord int := 0;
+  v_versions bigint[];
+  v_positions text[];
+  v_result record;
+  v_code text;
+  v_message text;
+  v_detail text;
+  v_hint text;
+BEGIN
+  FOR v_unit IN SELECT value FROM jsonb_array_elements(p_units) LOOP
+    v_ord := v_ord + 1;
+    v_versions := ARRAY[]::bigint[];
+    v_positions := ARRAY[]::text[];
+    BEGIN
+      FOR v_append IN SELECT value FROM jsonb_array_elements(v_unit) LOOP
+        SELECT r.next_version, r.last_position INTO v_result
+          FROM bl_append(v_append->>'stream', v_append->>'expected', (v_append->>'version')::bigint, v_append->'events') AS r;
+        v_versions := v_versions || v_result.next_version;
+        v_positions := v_positions || v_result.last_position;
+      END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS v_code = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
+      RETURN QUERY SELECT v_ord, NULL::bigint, NULL::text, v_code, v_message, v_detail, v_hint;
+      CONTINUE;
+    END;
+    RETURN QUERY SELECT v_ord, v_versions[g.i], v_positions[g.i], NULL::text, NULL::text, NULL::text, NULL::text
+      FROM generate_subscripts(v_versions, 1) AS g(i) ORDER BY g.i;
+  END LOOP;
+END;
+$fn$;
+
 COMMIT;
 `;

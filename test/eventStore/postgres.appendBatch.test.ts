@@ -1,0 +1,111 @@
+import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
+import { isConcurrencyError, type EventStore } from '../../src/application/ports/eventStore';
+import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
+import { sqlTargets } from '../support/databases';
+
+const event = (n: number, id?: string) => ({ id, type: 'Tested', schemaVersion: 1, data: { n }, metadata: { occurredAt: '2031-01-01T00:00:00.000Z' } });
+
+/**
+ * Group commit (src/adapters/eventStore/postgres/appendBatcher.ts): appends that arrive while the allowed
+ * number of append statements is running go together in one bl_append_batch statement, and each still
+ * succeeds or fails on its own, exactly as it would alone.
+ */
+describe.each(sqlTargets)('appends that wait go together (%s)', (_name, open) => {
+  let db: SqlDatabase;
+  let store: EventStore;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    db = await open();
+    // One append statement at a time: everything started while one runs waits and goes in the next batch.
+    const counted: SqlDatabase = { ...db, query: (text, params) => (statements.push(text), db.query(text, params)) };
+    store = await createPostgresEventStore(counted, { appendConcurrency: 1 });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.close();
+  });
+  beforeEach(() => void statements.splice(0));
+  const sent = (fn: string) => statements.filter((text) => text.includes(`FROM ${fn}(`)).length;
+
+  it('given 40 appends started at once, when they settle, then all are stored by 2 statements: the first alone, the rest together', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, (_, n) => store.appendToStream(`batch-a-${n}`, [event(n)], { expectedVersion: 'no_stream' })));
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual(Array.from({ length: 40 }, () => 1));
+    expect([sent('bl_append'), sent('bl_append_batch')]).toEqual([1, 2]); // 1 alone, then 32 and 7 together
+    for (let n = 0; n < 40; n += 1) expect((await store.readStream(`batch-a-${n}`)).map((e) => e.data)).toEqual([{ n }]);
+  });
+
+  it('returns each append its own position, the one readAll gives its last event', async () => {
+    const head = await store.headPosition();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, n) => store.appendToStream(`batch-p-${n}`, [event(n), event(n + 100)])));
+    const all = await store.readAll({ after: head });
+    for (const [n, result] of results.entries()) {
+      const own = all.filter((e) => e.streamId === `batch-p-${n}`);
+      expect(own.map((e) => e.data)).toEqual([{ n }, { n: n + 100 }]);
+      expect(result.position).toBe(own[1]!.position);
+    }
+  });
+
+  it('given a lost race in the batch, then only that append fails (a ConcurrencyError with the actual version) and the others are stored', async () => {
+    await store.appendToStream('batch-taken', [event(0)]);
+    const results = await Promise.allSettled([
+      store.appendToStream('batch-b-first', [event(1)], { expectedVersion: 'no_stream' }),
+      store.appendToStream('batch-b-1', [event(1)], { expectedVersion: 'no_stream' }),
+      store.appendToStream('batch-taken', [event(2)], { expectedVersion: 'no_stream' }),
+      store.appendToStream('batch-b-2', [event(3)], { expectedVersion: 'no_stream' }),
+    ]);
+    expect(sent('bl_append_batch')).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const lost = (results[2] as PromiseRejectedResult).reason as { streamId: string; actual: number };
+    expect(isConcurrencyError(lost)).toBe(true);
+    expect(lost).toMatchObject({ streamId: 'batch-taken', actual: 1 });
+    expect((await store.readStream('batch-b-2')).map((e) => e.data)).toEqual([{ n: 3 }]);
+    expect(await store.readStream('batch-taken')).toHaveLength(1);
+  });
+
+  it('given two appends to one stream in the batch, then they apply in the order they were made', async () => {
+    await store.appendToStream('batch-first', [event(0)]);
+    const [, one, two] = await Promise.all([
+      store.appendToStream('batch-first', [event(1)]),
+      store.appendToStream('batch-c', [event(1)], { expectedVersion: 'no_stream' }),
+      store.appendToStream('batch-c', [event(2)], { expectedVersion: 1 }),
+    ]);
+    expect(sent('bl_append_batch')).toBe(1);
+    expect([one!.nextExpectedVersion, two!.nextExpectedVersion]).toEqual([1, 2]);
+    expect((await store.readStream('batch-c')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('given an append that fails for another reason, then it fails alone with the database error', async () => {
+    const results = await Promise.allSettled([
+      store.appendToStream('batch-d-first', [event(1)]),
+      store.appendToStream('batch-d-1', [event(1)]),
+      store.appendToStream('batch-d-bad', [event(2, 'not-a-uuid')]),
+      store.appendToStream('batch-d-2', [event(3)]),
+    ]);
+    expect(sent('bl_append_batch')).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: '22P02', message: expect.stringContaining('uuid') });
+    expect(await store.readStream('batch-d-bad')).toEqual([]);
+    expect(await store.readStream('batch-d-2')).toHaveLength(1);
+  });
+
+  it('keeps a several-stream append all or none inside a batch', async () => {
+    await store.appendToStream('batch-e-held', [event(0)]);
+    const results = await Promise.allSettled([
+      store.appendToStream('batch-e-first', [event(1)]),
+      store.appendToStreams!([
+        { streamId: 'batch-e-new', events: [event(1)], expectedVersion: 'no_stream' },
+        { streamId: 'batch-e-held', events: [event(2)], expectedVersion: 5 },
+      ]),
+      store.appendToStreams!([
+        { streamId: 'batch-e-x', events: [event(3)], expectedVersion: 'no_stream' },
+        { streamId: 'batch-e-y', events: [event(4)], expectedVersion: 'no_stream' },
+      ]),
+    ]);
+    expect(sent('bl_append_batch')).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'batch-e-held', actual: 1 });
+    expect(await store.readStream('batch-e-new')).toEqual([]); // rolled back with the stream that lost
+    expect((results[2] as PromiseFulfilledResult<Array<{ nextExpectedVersion: number }>>).value.map((r) => r.nextExpectedVersion)).toEqual([1, 1]);
+  });
+});
