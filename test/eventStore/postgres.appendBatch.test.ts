@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import { isConcurrencyError, type EventStore } from '../../src/application/ports/eventStore';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
-import { sqlTargets } from '../support/databases';
+import { openIsolatedPostgres, postgresUrl, sqlTargets } from '../support/databases';
 
 const event = (n: number, id?: string) => ({ id, type: 'Tested', schemaVersion: 1, data: { n }, metadata: { occurredAt: '2031-01-01T00:00:00.000Z' } });
 
@@ -107,5 +108,47 @@ describe.each(sqlTargets)('appends that wait go together (%s)', (_name, open) =>
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'batch-e-held', actual: 1 });
     expect(await store.readStream('batch-e-new')).toEqual([]); // rolled back with the stream that lost
     expect((results[2] as PromiseFulfilledResult<Array<{ nextExpectedVersion: number }>>).value.map((r) => r.nextExpectedVersion)).toEqual([1, 1]);
+  });
+});
+
+const describePg = postgresUrl ? describe : describe.skip;
+
+/**
+ * Two statements that append to the same streams in opposite orders, each paused half-way by a row lock a
+ * third session holds: without one lock order they would wait for each other in a circle, and PostgreSQL
+ * would end one of them with a deadlock (40P01) after deadlock_timeout. bl_lock_streams takes every
+ * stream's lock up front, in one order, so the second waits for the first instead.
+ */
+describePg('PostgreSQL: batches over the same streams in opposite orders', () => {
+  let db: SqlDatabase;
+  beforeAll(async () => {
+    db = await openIsolatedPostgres();
+    const store = await createPostgresEventStore(db);
+    for (const stream of ['order-s1', 'order-s2', 'order-x', 'order-y']) await store.appendToStream(stream, [event(0)]);
+    await store.close();
+  });
+  afterAll(async () => db?.close());
+
+  const units = (...streams: string[]) => JSON.stringify(streams.map((stream) => [{ stream, expected: 'any', version: 0, events: [event(1, randomUUID())] }]));
+  const batch = (...streams: string[]) => db.query<{ unit_error_code: string | null }>('SELECT unit_error_code FROM bl_append_batch($1::jsonb)', [units(...streams)]);
+
+  it('given both paused half-way by a third session, when it lets go, then both finish without a deadlock', async () => {
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let holding!: () => void;
+    const locked = new Promise<void>((resolve) => (holding = resolve));
+    const third = db.transaction(async (tx) => {
+      await tx.query("SELECT 1 FROM bl_streams WHERE stream_id IN ('order-x', 'order-y') FOR UPDATE");
+      holding();
+      await held;
+    });
+    await locked;
+    const first = batch('order-s1', 'order-x', 'order-s2');
+    const second = batch('order-s2', 'order-y', 'order-s1');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both have started and wait
+    letGo();
+    await third;
+    const results = await Promise.all([first, second]);
+    expect(results.map(({ rows }) => rows.map((row) => row.unit_error_code))).toEqual([[null, null, null], [null, null, null]]);
   });
 });

@@ -86,6 +86,23 @@ BEGIN
 END;
 $fn$;
 
+-- A statement that appends to several streams first takes a lock for each of them, all in one order
+-- (by the lock's key), and holds them to its commit: two such statements never wait for each other in a
+-- circle (a deadlock, found only after deadlock_timeout). A single-stream bl_append holds one row lock and
+-- waits for nothing while holding it, so it needs none. Keys: (4242002, hashtext(stream)); equal hashes
+-- only make two appends take turns.
+CREATE OR REPLACE FUNCTION bl_lock_streams(p_streams text[])
+RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_key int;
+BEGIN
+  FOR v_key IN SELECT DISTINCT hashtext(s) AS k FROM unnest(p_streams) AS s ORDER BY k LOOP
+    PERFORM pg_advisory_xact_lock(4242002, v_key);
+  END LOOP;
+END;
+$fn$;
+
 -- Several streams in one statement, so in one transaction: all or none (a conflict on any raises BL409).
 CREATE OR REPLACE FUNCTION bl_append_many(p_appends jsonb)
 RETURNS TABLE (append_ord int, append_next_version bigint, append_last_position text)
@@ -94,6 +111,7 @@ DECLARE
   v_append jsonb;
   v_ord int := 0;
 BEGIN
+  PERFORM bl_lock_streams(ARRAY(SELECT value->>'stream' FROM jsonb_array_elements(p_appends)));
   FOR v_append IN SELECT value FROM jsonb_array_elements(p_appends) LOOP
     v_ord := v_ord + 1;
     RETURN QUERY SELECT v_ord, r.next_version, r.last_position
@@ -121,6 +139,7 @@ DECLARE
   v_detail text;
   v_hint text;
 BEGIN
+  PERFORM bl_lock_streams(ARRAY(SELECT a.value->>'stream' FROM jsonb_array_elements(p_units) AS u, jsonb_array_elements(u.value) AS a));
   FOR v_unit IN SELECT value FROM jsonb_array_elements(p_units) LOOP
     v_ord := v_ord + 1;
     v_versions := ARRAY[]::bigint[];
