@@ -37,7 +37,10 @@ const withIds = (events: NewEvent[]) => events.map((e) => ({ ...e, id: e.id ?? u
  */
 const appendedChannel = (schema: string) => `bl_appended_${schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 
-/** Appends that wait for a running one go together, at most this many in one statement. */
+/**
+ * Appends that wait for a running one go together, at most this many in one statement: one subtransaction
+ * each, below the 64 a session caches (PGPROC_MAX_CACHED_SUBXIDS); beyond that every snapshot on the server slows down.
+ */
 const MAX_APPEND_BATCH = 32;
 
 /**
