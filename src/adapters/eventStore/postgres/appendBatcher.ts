@@ -51,6 +51,7 @@ export const createAppendBatcher = (db: SqlExecutor, { maxInFlight, maxBatch }: 
     );
     batch.forEach((pending, index) => {
       const own = rows.filter((row) => row.unit_ord === index + 1);
+      if (own.length === 0) return pending.reject(new Error(`bl_append_batch returned no row for append ${index + 1} of ${batch.length}`));
       const failed = own.find((row) => row.unit_error_code !== null);
       if (!failed) return pending.resolve(own.map((row) => ({ next_version: row.unit_next_version!, last_position: row.unit_last_position! })));
       if (failed.unit_error_code!.startsWith('40')) return void alone(pending.unit).then(pending.resolve, pending.reject);
