@@ -50,6 +50,23 @@ describe('append batcher', () => {
     expect(two).toMatchObject({ status: 'rejected', reason: { code: 'BL409', detail: '3', hint: 's2', message: 'failed BL409' } });
   });
 
+  it('given a batch statement that failed for one of its appends (a SQLSTATE, not a lost connection), then each runs again alone', async () => {
+    const { db, sent, release } = scripted(async () => {
+      throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+    });
+    const batcher = createAppendBatcher(db, { maxInFlight: 1, maxBatch: 32 });
+    const first = batcher.append(unit('s0'));
+    const waiting = [batcher.append(unit('s1')), batcher.append(unit('s2'))];
+    release();
+    await first;
+    expect((await Promise.all(waiting)).map((rows) => rows[0]!.last_position)).toEqual(['alone-s1', 'alone-s2']);
+    expect(sent).toEqual(['alone s0', 'batch of 2', 'alone s1', 'alone s2']);
+  });
+
+  it('refuses a limit below 1, which would never send anything', () => {
+    expect(() => createAppendBatcher({ query: async () => ({ rows: [] }) }, { maxInFlight: 0, maxBatch: 32 })).toThrow('at least 1');
+  });
+
   it('given a batch statement that failed as a whole (the connection went away), then every append in it fails with that error, and later appends still run', async () => {
     let calls = 0;
     const { db, sent, release } = scripted(async () => {

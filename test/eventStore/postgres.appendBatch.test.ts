@@ -90,6 +90,19 @@ describe.each(sqlTargets)('appends that wait go together (%s)', (_name, open) =>
     expect(await store.readStream('batch-d-2')).toHaveLength(1);
   });
 
+  it('given an event the batch parameter cannot carry (a NUL that jsonb refuses), then only its append fails', async () => {
+    const results = await Promise.allSettled([
+      store.appendToStream('batch-f-first', [event(1)]),
+      store.appendToStream('batch-f-1', [event(1)]),
+      store.appendToStream('batch-f-nul', [{ ...event(2), data: { text: 'x\u0000y' } }]),
+      store.appendToStream('batch-f-2', [event(3)]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: '22P05' });
+    expect(await store.readStream('batch-f-nul')).toEqual([]);
+    expect((await store.readStream('batch-f-2')).map((e) => e.data)).toEqual([{ n: 3 }]);
+  });
+
   it('keeps a several-stream append all or none inside a batch', async () => {
     await store.appendToStream('batch-e-held', [event(0)]);
     const results = await Promise.allSettled([

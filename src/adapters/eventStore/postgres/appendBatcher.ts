@@ -17,6 +17,12 @@ interface Pending {
 }
 type BatchRow = { unit_ord: number; unit_next_version: string | null; unit_last_position: string | null; unit_error_code: string | null; unit_error_message: string | null; unit_error_detail: string | null; unit_error_hint: string | null };
 
+/** The connection went away (no SQLSTATE, or class 08 / 57P: admin shutdown, crash, cannot connect now). */
+const isConnectionFailure = (error: unknown): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== 'string' || /^(08|57P)/.test(code);
+};
+
 /** A unit's error from bl_append_batch, shaped as the pg driver's (code = SQLSTATE, detail, hint). */
 const unitError = (row: BatchRow) => Object.assign(new Error(row.unit_error_message ?? 'append failed'), { code: row.unit_error_code ?? undefined, detail: row.unit_error_detail ?? undefined, hint: row.unit_error_hint ?? undefined });
 
@@ -25,9 +31,11 @@ const unitError = (row: BatchRow) => Object.assign(new Error(row.unit_error_mess
  * that many are running wait and go together, up to `maxBatch` in one bl_append_batch statement (one
  * transaction, one commit), each still all or none on its own and failing on its own. Alone, an append
  * runs as before (bl_append, or bl_append_many for several streams), so a quiet service waits for nothing.
- * A unit that a deadlock or serialization failure (SQLSTATE class 40) hit inside a batch runs again alone.
+ * A unit that a deadlock or serialization failure (SQLSTATE class 40) hit inside a batch runs again alone;
+ * a batch statement that failed otherwise than by losing its connection runs again one append at a time.
  */
 export const createAppendBatcher = (db: SqlExecutor, { maxInFlight, maxBatch }: { maxInFlight: number; maxBatch: number }) => {
+  if (!(maxInFlight >= 1) || !(maxBatch >= 1)) throw new Error(`append batcher: maxInFlight and maxBatch must be at least 1 (got ${maxInFlight}, ${maxBatch})`);
   const queue: Pending[] = [];
   let inFlight = 0;
 
@@ -44,19 +52,42 @@ export const createAppendBatcher = (db: SqlExecutor, { maxInFlight, maxBatch }: 
     ).rows;
   };
 
+  /** Each append of the batch on its own, in order (after a statement that failed for one of them). */
+  const oneByOne = async (batch: Pending[]): Promise<void> => {
+    for (const pending of batch) await alone(pending.unit).then(pending.resolve, pending.reject);
+  };
+
   const together = async (batch: Pending[]): Promise<void> => {
-    const { rows } = await db.query<BatchRow>(
-      'SELECT unit_ord, unit_next_version::text, unit_last_position, unit_error_code, unit_error_message, unit_error_detail, unit_error_hint FROM bl_append_batch($1::jsonb)',
-      [JSON.stringify(batch.map((p) => p.unit))],
-    );
+    let parameter: string;
+    try {
+      parameter = JSON.stringify(batch.map((p) => p.unit));
+    } catch {
+      return oneByOne(batch); // data JSON cannot carry (a BigInt): only its own append fails
+    }
+    let rows: BatchRow[];
+    try {
+      rows = (
+        await db.query<BatchRow>(
+          'SELECT unit_ord, unit_next_version::text, unit_last_position, unit_error_code, unit_error_message, unit_error_detail, unit_error_hint FROM bl_append_batch($1::jsonb)',
+          [parameter],
+        )
+      ).rows;
+    } catch (error) {
+      // Lost connection: every append of it failed as it would have alone. Anything else (one event the
+      // parameter's jsonb refused, a statement timeout): each runs alone, so only the append it belongs to fails.
+      if (isConnectionFailure(error)) return batch.forEach((pending) => pending.reject(error));
+      return oneByOne(batch);
+    }
+    const retries: Pending[] = [];
     batch.forEach((pending, index) => {
       const own = rows.filter((row) => row.unit_ord === index + 1);
       if (own.length === 0) return pending.reject(new Error(`bl_append_batch returned no row for append ${index + 1} of ${batch.length}`));
       const failed = own.find((row) => row.unit_error_code !== null);
       if (!failed) return pending.resolve(own.map((row) => ({ next_version: row.unit_next_version!, last_position: row.unit_last_position! })));
-      if (failed.unit_error_code!.startsWith('40')) return void alone(pending.unit).then(pending.resolve, pending.reject);
+      if (failed.unit_error_code!.startsWith('40')) return void retries.push(pending);
       pending.reject(unitError(failed));
     });
+    await oneByOne(retries); // within this statement's turn, so the limit on statements at a time holds
   };
 
   const pump = (): void => {
@@ -66,7 +97,7 @@ export const createAppendBatcher = (db: SqlExecutor, { maxInFlight, maxBatch }: 
       const sent =
         batch.length === 1
           ? alone(batch[0]!.unit).then(batch[0]!.resolve, batch[0]!.reject)
-          : together(batch).catch((error: unknown) => batch.forEach((pending) => pending.reject(error)));
+          : together(batch);
       void sent.finally(() => {
         inFlight -= 1;
         pump();
