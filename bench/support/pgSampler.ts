@@ -16,6 +16,7 @@ const statementOf = (query: string): string => {
   const q = query.replace(/\s+/g, ' ');
   if (/bl_append\(/.test(q)) return 'append';
   if (/bl_append_many\(/.test(q)) return 'multi-stream append';
+  if (/bl_append_batch\(/.test(q)) return 'batched appends';
   if (/bl_rate_limits/.test(q)) return 'rate limiter';
   if (/bl_used_signatures/.test(q)) return 'used signature';
   if (/bl_leases/.test(q)) return 'lease';

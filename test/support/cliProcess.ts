@@ -3,7 +3,7 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-/** `booking-ledger <args>` as a real process (`nodeFlags`: see BASELINE_WASM_ONLY in childService.ts) (the built CLI, as `npx booking-ledger` runs it): exit code, stdout, stderr. */
+/** `booking-ledger <args>` as a real process (the built CLI, as `npx booking-ledger` runs it): exit code, stdout, stderr. `nodeFlags`: see BASELINE_WASM_ONLY in childService.ts. */
 export const runCli = (args: string[], env: Record<string, string>, options: { cwd?: string; nodeFlags?: string[] } = {}) =>
   new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
     const child = spawn(process.execPath, [...(options.nodeFlags ?? []), path.join(root, 'bin/booking-ledger.js'), ...args], {

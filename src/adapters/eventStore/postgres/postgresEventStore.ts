@@ -5,10 +5,11 @@ import {
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
+  type StreamAppend,
 } from '../../../application/ports/eventStore';
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
-import { createAppendBatcher } from './appendBatcher';
+import { createAppendBatcher, type StreamAppendPayload } from './appendBatcher';
 import { createAppendNotifier } from './appendNotifier';
 import { decodePgPosition } from './positions';
 import { eventStoreSchema } from './schema';
@@ -29,6 +30,12 @@ const asConcurrencyError = (error: unknown, which: (hint: string | undefined) =>
 };
 
 const withIds = (events: NewEvent[]) => events.map((e) => ({ ...e, id: e.id ?? uuidv4() }));
+
+/** One stream's append as bl_append, bl_append_many and bl_append_batch take it. */
+const payloadOf = ({ streamId, events, expectedVersion = 'any' }: StreamAppend): StreamAppendPayload => {
+  const [kind, version] = expectedArgs(expectedVersion);
+  return { stream: streamId, expected: kind, version, events: withIds(events) };
+};
 
 /**
  * The NOTIFY channel of appends to the event store in `schema` (NOTIFY is database-wide: stores in
@@ -98,9 +105,8 @@ export const createPostgresEventStore = async (
 
     appendToStream: async (streamId, events, { expectedVersion = 'any' } = {}) => {
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
-      const [kind, version] = expectedArgs(expectedVersion);
       try {
-        const rows = await batcher.append([{ stream: streamId, expected: kind, version, events: withIds(events) }]);
+        const rows = await batcher.append([payloadOf({ streamId, events, expectedVersion })]);
         signalAppended([streamId]);
         return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
       } catch (error) {
@@ -110,12 +116,8 @@ export const createPostgresEventStore = async (
 
     appendToStreams: async (appends) => {
       if (appends.length === 0 || appends.some((a) => a.events.length === 0)) throw new Error('appendToStreams needs at least one event for each stream');
-      const payload = appends.map(({ streamId, events, expectedVersion = 'any' }) => {
-        const [kind, version] = expectedArgs(expectedVersion);
-        return { stream: streamId, expected: kind, version, events: withIds(events) };
-      });
       try {
-        const rows = await batcher.append(payload);
+        const rows = await batcher.append(appends.map(payloadOf));
         signalAppended(appends.map((a) => a.streamId));
         return rows.map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
       } catch (error) {

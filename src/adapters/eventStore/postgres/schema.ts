@@ -129,11 +129,9 @@ RETURNS TABLE (unit_ord int, unit_next_version bigint, unit_last_position text, 
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_unit jsonb;
-  v_append jsonb;
   v_ord int := 0;
   v_versions bigint[];
   v_positions text[];
-  v_result record;
   v_code text;
   v_message text;
   v_detail text;
@@ -142,15 +140,10 @@ BEGIN
   PERFORM bl_lock_streams(ARRAY(SELECT a.value->>'stream' FROM jsonb_array_elements(p_units) AS u, jsonb_array_elements(u.value) AS a));
   FOR v_unit IN SELECT value FROM jsonb_array_elements(p_units) LOOP
     v_ord := v_ord + 1;
-    v_versions := ARRAY[]::bigint[];
-    v_positions := ARRAY[]::text[];
     BEGIN
-      FOR v_append IN SELECT value FROM jsonb_array_elements(v_unit) LOOP
-        SELECT r.next_version, r.last_position INTO v_result
-          FROM bl_append(v_append->>'stream', v_append->>'expected', (v_append->>'version')::bigint, v_append->'events') AS r;
-        v_versions := v_versions || v_result.next_version;
-        v_positions := v_positions || v_result.last_position;
-      END LOOP;
+      -- (bl_append_many takes its streams' locks again: this transaction already holds them.)
+      SELECT array_agg(m.append_next_version ORDER BY m.append_ord), array_agg(m.append_last_position ORDER BY m.append_ord)
+        INTO v_versions, v_positions FROM bl_append_many(v_unit) AS m;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS v_code = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
       RETURN QUERY SELECT v_ord, NULL::bigint, NULL::text, v_code, v_message, v_detail, v_hint;
