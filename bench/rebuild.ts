@@ -2,7 +2,7 @@
  * 2. Projection rebuild of the appointments read model: `rebuildProjection` exactly as the CLI's
  * `rebuild` runs it. Baseline: read the same events through the same `readAll` pages and write the same
  * rows in bulk (one INSERT per table and page into empty copies of every table the projection writes:
- * bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings), with no validation, no domain fold, no
+ * bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings, bl_webhook_deliveries), with no validation, no domain fold, no
  * upsert, no checkpoint. Both results are compared row for row, table by table.
  */
 import type { EventStore, StoredEvent } from '../src/application/ports/eventStore';
@@ -92,6 +92,7 @@ const bulkInsert = async (tx: SqlExecutor, table: string, rows: unknown[]) => {
 const baselineLoad = async (db: SqlDatabase, store: EventStore, base: string, batchSize: number): Promise<number> => {
   const bookings = new Map<string, Loading>();
   const findings: unknown[] = [];
+  const deliveries: unknown[] = [];
   let count = 0;
   let after: string | undefined;
   const flush = async (all: boolean) => {
@@ -102,12 +103,17 @@ const baselineLoad = async (db: SqlDatabase, store: EventStore, base: string, ba
       await bulkInsert(tx, `${base}.bl_uid_touches`, done.flatMap(([, b]) => [...b.touches.values()]));
       await bulkInsert(tx, `${base}.bl_calls`, done.flatMap(([, b]) => (b.call ? [b.call] : [])));
       await bulkInsert(tx, `${base}.bl_audit_findings`, findings.splice(0));
+      await bulkInsert(tx, `${base}.bl_webhook_deliveries`, deliveries.splice(0));
     });
   };
   for (;;) {
     const events = await store.readAll({ after, maxCount: batchSize });
     if (events.length === 0) break;
-    for (const e of events) if (e.type !== 'CalcomWebhookReceived') naiveFold(bookings, findings, e);
+    for (const e of events) {
+      if (e.type !== 'CalcomWebhookReceived') naiveFold(bookings, findings, e);
+      // The seeded deliveries are never settled (no CalcomWebhookRouted follows them).
+      else deliveries.push({ delivery_id: e.streamId.slice('calcom-webhook-'.length), trigger_event: (e.data as Data).triggerEvent, received_at: e.recordedAt.toISOString(), settled_at: null, settled_as: null });
+    }
     count += events.length;
     after = events[events.length - 1]!.position;
     await flush(false);

@@ -50,8 +50,12 @@ export interface RunningService {
 }
 
 /** NODE_ENV=test only (the configuration refuses it otherwise): die at a point, as a crash would. */
-const testCrashHooks = (config: Config): UseCaseHooks | undefined =>
-  config.TEST_CRASH_POINT === 'after_booking_requested' ? { afterBookingRequested: () => process.kill(process.pid, 'SIGKILL') } : undefined;
+const testCrashHooks = (config: Config): UseCaseHooks | undefined => {
+  const die = () => process.kill(process.pid, 'SIGKILL');
+  if (config.TEST_CRASH_POINT === 'after_booking_requested') return { afterBookingRequested: die };
+  if (config.TEST_CRASH_POINT === 'after_delivery_recorded') return { afterDeliveryRecorded: die };
+  return undefined;
+};
 
 /** The composition root: stores, Cal.com client, telemetry, use cases, projections, HTTP server. */
 export const startService = async (options: ServiceOptions): Promise<RunningService> => {

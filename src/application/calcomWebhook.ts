@@ -60,7 +60,11 @@ export const readCalcomWebhook = (raw: string, contentType = 'application/json')
     if (json.problem === 'body is not JSON' && !/json/i.test(contentType)) return { kind: 'ignored', reason: `body is not JSON (${contentType.split(';')[0]}: a custom payload template)` };
     return { kind: 'invalid', problem: json.problem };
   }
-  const body = json.value;
+  return readCalcomBody(json.value);
+};
+
+/** A delivery's parsed JSON as readCalcomWebhook reads it (also a body recorded before, read again). */
+export const readCalcomBody = (body: unknown): ReadWebhook => {
   if (!isStorableJson(body)) return { kind: 'invalid', problem: 'body holds characters that cannot be stored (NUL or an unpaired surrogate)' };
   const trigger = isObject(body) && typeof body.triggerEvent === 'string' ? body.triggerEvent : undefined;
   if (trigger === undefined) return { kind: 'ignored', reason: 'no triggerEvent (a custom payload template?)', body };

@@ -18,6 +18,8 @@ export const upcasters: Record<string, Upcaster> = {
   'BookingConfirmedByWebhook@1': (data) => ({ ...data, via: 'metadata' }),
   // v1 reschedules were all BOOKING_RESCHEDULED (the new time was accepted).
   'BookingRescheduled@1': (data) => ({ ...data, awaitingHost: false }),
+  // v1 deliveries did not record which practice's secret verified them: unknown (null), never guessed.
+  'CalcomWebhookReceived@1': (data) => ({ ...data, from: null }),
 };
 
 export const upcast = (type: string, version: number, data: unknown, registry: Record<string, Upcaster> = upcasters): unknown => {

@@ -6,6 +6,7 @@ import { readAppointments, rowFor, stateOf, writeAppointments, type AppointmentW
 import type { ProjectionApply } from './projectionRunner';
 import { AuditFindingBatch } from './auditFindingRows';
 import { CallBatch } from './callRows';
+import { DeliveryBatch } from './deliveryRows';
 import { UidTouchBatch, touchesOf } from './uidTouches';
 
 interface Applied {
@@ -35,18 +36,21 @@ const foldBooking = (bookingId: string, row: Parameters<typeof stateOf>[0], even
 };
 
 /**
- * Applies a batch of events in at most five statements whatever its size: the uid touches, the calls
- * and the truth-audit findings (one upsert each), the affected rows read once (`FOR UPDATE`), every changed row written back (one upsert). The result is
+ * Applies a batch of events in at most six statements whatever its size: the uid touches, the calls,
+ * the truth-audit findings and the webhook deliveries (one upsert each), the affected rows read once
+ * (`FOR UPDATE`), every changed row written back (one upsert). The result is
  * exactly that of applying the events one by one; re-applying changes nothing.
  */
 export const applyBatchToAppointments = async (tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> => {
   const touches = new UidTouchBatch();
   const calls = new CallBatch();
   const findings = new AuditFindingBatch();
+  const deliveries = new DeliveryBatch();
   const byBooking = new Map<string, Applied[]>();
   for (const stored of events) {
     calls.add(stored);
     findings.add(stored);
+    deliveries.add(stored);
     if (stored.type === 'CalcomUidClaimed') {
       const claim = CalcomUidClaimed.shape.data.parse(stored.data);
       touches.add(stored, { bookingId: claim.bookingId, uid: claim.uid, kind: 'claimed', callId: claim.callId });
@@ -63,6 +67,7 @@ export const applyBatchToAppointments = async (tx: SqlExecutor, events: readonly
   await touches.write(tx);
   await calls.write(tx);
   await findings.write(tx);
+  await deliveries.write(tx);
   if (byBooking.size === 0) return;
 
   const rows = await readAppointments(tx, [...byBooking.keys()]);
@@ -77,7 +82,8 @@ export const applyBatchToAppointments = async (tx: SqlExecutor, events: readonly
 /**
  * The appointments projection: one row per booking in `bl_appointments` (status exactly as the
  * domain's `evolve` derives it), every uid a booking touched in `bl_uid_touches`, and one row per Retell
- * call in `bl_calls` (what the caller was last told), and the truth audit's findings in `bl_audit_findings`.
+ * call in `bl_calls` (what the caller was last told), the truth audit's findings in `bl_audit_findings`,
+ * and each recorded Cal.com delivery and how it was settled in `bl_webhook_deliveries`.
  * Idempotent per event; events it does not know (other streams) are ignored. Runners apply whole
  * batches through `.batch`; called with one event it is a batch of one.
  */

@@ -24,7 +24,7 @@ export const appointmentsProjectionDefinition: ProjectionDefinition = {
   name: 'appointments',
   schema: appointmentsSchema,
   apply: applyToAppointments,
-  tables: ['bl_appointments', 'bl_uid_touches', 'bl_calls', 'bl_audit_findings'],
+  tables: ['bl_appointments', 'bl_uid_touches', 'bl_calls', 'bl_audit_findings', 'bl_webhook_deliveries'],
 };
 
 export const projectionDefinitions: ProjectionDefinition[] = [appointmentsProjectionDefinition];

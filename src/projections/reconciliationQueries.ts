@@ -25,3 +25,12 @@ export const findStuckBookings = async (db: SqlExecutor, olderThan: Date, limit 
   );
   return rows.map((r) => r.booking_id);
 };
+
+/** Recorded Cal.com booking deliveries received before `olderThan` that nothing settled (routed, orphaned or abandoned), oldest first. */
+export const findUnsettledDeliveries = async (db: SqlExecutor, olderThan: Date, limit = 100): Promise<string[]> => {
+  const { rows } = await db.query<{ delivery_id: string }>(
+    `SELECT delivery_id FROM bl_webhook_deliveries WHERE settled_at IS NULL AND received_at < $1 ORDER BY received_at LIMIT $2`,
+    [olderThan.toISOString(), limit],
+  );
+  return rows.map((r) => r.delivery_id);
+};

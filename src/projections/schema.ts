@@ -150,6 +150,17 @@ CREATE TABLE IF NOT EXISTS bl_audit_findings (
 );
 CREATE INDEX IF NOT EXISTS bl_audit_findings_recorded_at ON bl_audit_findings (recorded_at DESC);
 
+-- Every recorded Cal.com booking delivery and how it was settled (src/projections/deliveryRows.ts);
+-- the delivery resumer reads the unsettled ones, oldest first.
+CREATE TABLE IF NOT EXISTS bl_webhook_deliveries (
+  delivery_id   text PRIMARY KEY,
+  trigger_event text,
+  received_at   timestamptz,
+  settled_at    timestamptz,
+  settled_as    text CHECK (settled_as IN ('routed', 'orphaned', 'abandoned'))
+);
+CREATE INDEX IF NOT EXISTS bl_webhook_deliveries_unsettled ON bl_webhook_deliveries (received_at) WHERE settled_at IS NULL;
+
 CREATE OR REPLACE VIEW bl_duplicates AS
 SELECT t.calcom_uid,
        count(DISTINCT t.booking_id)::int                                            AS booking_count,

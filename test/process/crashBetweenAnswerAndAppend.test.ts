@@ -195,6 +195,38 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     await second.exited;
   }, 60_000);
 
+  it('killed right after recording a Cal.com webhook: the restarted service settles the recorded delivery, with no redelivery', async () => {
+    const booker = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
+    running.push(booker);
+    const booked = await post(booker.url, '/retell/functions/book_appointment', { call: { call_id: 'call_crash_webhook' }, args: { date: '2031-09-02', time: '09:00', name: 'Crash Test' } });
+    expect(booked.json).toMatchObject({ status: 'pending' });
+    booker.process.kill('SIGTERM');
+    await booker.exited;
+    const webhook = webhookFor([...calcom.bookings.values()].find((b) => b.metadata.call_id === 'call_crash_webhook')!);
+
+    const receiver = await startChildService({ ...env, TEST_CRASH_POINT: 'after_delivery_recorded' }, { nodeFlags: BASELINE_WASM_ONLY });
+    running.push(receiver);
+    await expect(post(receiver.url, '/webhooks/calcom', webhook)).rejects.toThrow();
+    expect(await receiver.exited).toBeNull(); // killed by signal, after the delivery was recorded, before it was applied
+
+    // Cal.com does not deliver it again: the next process's resumer settles it from the body it recorded.
+    const second = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
+    running.push(second);
+    const history = await waitFor(async () => {
+      const all = await events(second.url, booked.json.booking_id);
+      return all.some((e) => e.type === 'BookingConfirmedByWebhook') ? all : undefined;
+    }, 'the delivery resumer to apply the recorded webhook');
+    expect(history.filter((e) => e.type === 'BookingConfirmedByWebhook')).toHaveLength(1);
+    expect(second.output.join('')).toContain('settled late, by the delivery resumer');
+    const status = await post(second.url, '/retell/functions/get_booking_status', { call: { call_id: 'call_crash_webhook' }, args: { booking_id: booked.json.booking_id } });
+    expect(status.json).toMatchObject({ status: 'confirmed' });
+    // Settled once: the same body sent now is a redelivery that applies nothing.
+    const again = await post(second.url, '/webhooks/calcom', webhook);
+    expect(again.json).toMatchObject({ status: 'duplicate', applied: [] });
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+
   it('marks it unconfirmed through the reconciler when no webhook ever comes, never confirmed', async () => {
     const booking = await crashWhileBooking('call_crash_silent', '10:00');
     const second = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });

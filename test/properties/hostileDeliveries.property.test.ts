@@ -67,7 +67,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
   it('never confirms a booking with a uid it does not own, and never cancels one', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
-        await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings');
+        await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings, bl_webhook_deliveries');
         run += 1;
         const calls = [0, 1, 2].map((i) => `call_h${run}_${i}`);
         const ids = calls.map((callId, i) => bookingIdFor(callId, EVENT_TYPE, slotOf(i)));
@@ -147,6 +147,10 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
         // And the read model takes all of it: nothing parked, every booking's row as its stream says.
         await runProjectionToEnd({ ...appointments, db, eventStore: store });
         expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bl_parked_events')).rows[0]!.n).toBe(0);
+        // Every booking delivery it recorded was settled on arrival (routed or orphaned): none is left for the resumer.
+        const deliveries = await db.query<{ settled_as: string | null }>('SELECT settled_as FROM bl_webhook_deliveries');
+        expect(deliveries.rows.length > 0).toBe(scenario.waves.flat().some((op) => op.kind === 'deliver'));
+        expect(deliveries.rows.filter((r) => r.settled_as !== 'routed' && r.settled_as !== 'orphaned')).toEqual([]);
       }),
       { numRuns: Number(process.env.FC_DB_RUNS ?? 30) },
     );

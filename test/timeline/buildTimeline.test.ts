@@ -125,6 +125,31 @@ describe('building a timeline from any events', () => {
     expect(last.entries[0]!.meaning).toBe('Webhook BOOKING_CREATED for uid other-uid matches no booking of ours: no booking of ours matches');
   });
 
+  it('describes a delivery the resumer abandoned, with its warning, and a v1 delivery record as v1 stored it', () => {
+    const at = (n: number) => `${'9'.padStart(20, '0')}:${String(n).padStart(20, '0')}`;
+    const received: StoredEvent = {
+      ...orphan,
+      id: '00000000-0000-4000-8000-0000000000fd',
+      type: 'CalcomWebhookReceived',
+      schemaVersion: 1, // no `from`: upcast to null, still described
+      position: at(97),
+      data: { deliveryId: 'fffe', occurredAt: '2025-10-06T10:00:00.000Z', triggerEvent: 'BOOKING_CANCELLED', uid: 'uid-fffe', body: {} },
+    };
+    const abandoned: StoredEvent = {
+      ...orphan,
+      id: '00000000-0000-4000-8000-0000000000fe',
+      type: 'CalcomWebhookAbandoned',
+      position: at(98),
+      data: { deliveryId: 'fffe', occurredAt: '2025-10-06T10:01:00.000Z', uid: 'uid-fffe', attempts: 5, reason: 'not settled after 5 attempts' },
+      recordedAt: new Date('2025-10-06T10:01:00.010Z'),
+    };
+    const timeline = buildTimeline([received, abandoned], { subject: { kind: 'recorded_between', from: '2025-10-06T00:00:00.000Z', to: '2025-10-07T00:00:00.000Z' } });
+    const [first, second] = timeline.calls[timeline.calls.length - 1]!.entries;
+    expect(first!.meaning).toBe('Cal.com webhook BOOKING_CANCELLED received for uid uid-fffe without call_id (delivery fffe)');
+    expect(second!.meaning).toBe('Webhook delivery fffe abandoned, never applied: not settled after 5 attempts');
+    expect(second!.warnings).toEqual(['Webhook abandoned']);
+  });
+
   it('ignores the same event given twice and sorts by recorded time whatever the input order', () => {
     const timeline = buildTimeline([...base].reverse().concat(base), { subject });
     expect(timeline.counts.matched).toBe(base.length);

@@ -73,7 +73,7 @@ const schema = z.object({
   AUDIT_INTERVAL_MS: positiveMs(300_000),
   AUDIT_LOOKBACK_MS: positiveMs(24 * 3_600_000),
   /** Test only (NODE_ENV=test): kill the process with SIGKILL at this point, to prove recovery. */
-  TEST_CRASH_POINT: z.enum(['after_booking_requested']).optional(),
+  TEST_CRASH_POINT: z.enum(['after_booking_requested', 'after_delivery_recorded']).optional(),
   PROJECTION_LAG_LIMIT_MS: positiveMs(30_000),
   /** The whole request (headers and body) must arrive within this; a trickled body is cut off. */
   HTTP_REQUEST_TIMEOUT_MS: positiveMs(30_000),

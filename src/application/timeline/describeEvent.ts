@@ -9,6 +9,7 @@ import {
   type EventOf,
 } from '../../domain';
 import type { StoredEvent } from '../ports/eventStore';
+import { upcast } from '../upcasters';
 import { relativeTo } from './durations';
 import { describeAttendee, maskContactsIn } from './maskContact';
 import type { TimelineFlag } from './timelineModel';
@@ -271,7 +272,7 @@ const describeOtherEvent = (stored: StoredEvent, ctx: DescribeContext): EventDes
     const d = e.data;
     return plain(`Retell ${d.event}${d.disconnectionReason ? ` (${d.disconnectionReason})` : ''}${d.fromNumberMasked ? ` from ${d.fromNumberMasked}` : ''}`, defined({ event: d.event, agentId: d.agentId, disconnectionReason: d.disconnectionReason }));
   }
-  const parsed = deliveryEventSchema.safeParse({ type: stored.type, data: stored.data });
+  const parsed = deliveryEventSchema.safeParse({ type: stored.type, data: upcast(stored.type, stored.schemaVersion, stored.data) });
   if (parsed.success) {
     const e = parsed.data;
     switch (e.type) {
@@ -299,6 +300,10 @@ const describeOtherEvent = (stored: StoredEvent, ctx: DescribeContext): EventDes
           defined({ triggerEvent: e.data.triggerEvent, uid: e.data.uid, 'metadata.call_id': e.data.callId, deliveryId: e.data.deliveryId }),
           { uid: e.data.uid ?? null, warnings: ['Orphaned webhook'] },
         );
+      case 'CalcomWebhookAbandoned':
+        return plain(`Webhook delivery ${short(e.data.deliveryId)} abandoned, never applied: ${maskContactsIn(e.data.reason)}`, defined({ deliveryId: e.data.deliveryId, attempts: String(e.data.attempts) }), {
+          warnings: ['Webhook abandoned'],
+        });
     }
   }
   return plain(`${stored.type} (not described by the timeline)`);

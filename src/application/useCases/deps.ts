@@ -42,6 +42,8 @@ export interface BookingLookup {
 /** Test-only points where a process can be made to die (a real SIGKILL, to prove recovery). */
 export interface UseCaseHooks {
   afterBookingRequested?(): void;
+  /** A Cal.com booking delivery was recorded for the first time, not yet settled. */
+  afterDeliveryRecorded?(): void;
 }
 
 export interface UseCaseDeps {

@@ -4,10 +4,21 @@ import { isoInstant } from './common';
 /** Facts about Cal.com webhook deliveries, in stream `calcom-webhook-<deliveryId>` (id = hash of the raw body). */
 const delivery = { deliveryId: z.string(), occurredAt: isoInstant };
 
-/** An authentic delivery, durably recorded before we answered 2xx. `body` is Cal.com's JSON as received. */
+/**
+ * An authentic delivery, durably recorded before we answered 2xx. `body` is Cal.com's JSON as received.
+ * `from` (v2): the practice it came from, by the secret that verified it or the URL it came to (`{}`: the
+ * environment's one secret); null on v1 events, which did not record it.
+ */
 export const CalcomWebhookReceived = z.object({
   type: z.literal('CalcomWebhookReceived'),
-  data: z.object({ ...delivery, triggerEvent: z.string(), uid: z.string().optional(), callId: z.string().optional(), body: z.unknown() }),
+  data: z.object({
+    ...delivery,
+    triggerEvent: z.string(),
+    uid: z.string().optional(),
+    callId: z.string().optional(),
+    body: z.unknown(),
+    from: z.object({ practiceId: z.string().optional() }).nullable(),
+  }),
 });
 
 /** An authentic delivery we could not read; kept verbatim for analysts. */
@@ -44,6 +55,22 @@ export const CalcomWebhookOrphaned = z.object({
   data: z.object({ ...delivery, triggerEvent: z.string(), uid: z.string().optional(), callId: z.string().optional(), reason: z.string() }),
 });
 
-export const deliveryEventSchema = z.discriminatedUnion('type', [CalcomWebhookReceived, CalcomWebhookRejected, CalcomWebhookIgnored, CalcomWebhookRouted, CalcomWebhookOrphaned]);
+/**
+ * A recorded delivery that could not be settled (routed or orphaned), given up on after `attempts` tries
+ * by the delivery resumer: nothing will apply it; the booking it may concern is left to the reconciler.
+ */
+export const CalcomWebhookAbandoned = z.object({
+  type: z.literal('CalcomWebhookAbandoned'),
+  data: z.object({ ...delivery, uid: z.string().optional(), callId: z.string().optional(), attempts: z.number().int().nonnegative(), reason: z.string() }),
+});
+
+export const deliveryEventSchema = z.discriminatedUnion('type', [
+  CalcomWebhookReceived,
+  CalcomWebhookRejected,
+  CalcomWebhookIgnored,
+  CalcomWebhookRouted,
+  CalcomWebhookOrphaned,
+  CalcomWebhookAbandoned,
+]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
 export const webhookStreamId = (deliveryId: string): string => `calcom-webhook-${deliveryId}`;

@@ -52,7 +52,7 @@ export type CalcomUidReleasedEvent = z.infer<typeof CalcomUidReleased>;
 /**
  * The current schema version of each event type (1 unless listed); an older stored version is upcast on
  * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber` (v3: `practiceId`), CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose`,
- * BookingConfirmedByWebhook `via`, BookingRescheduled `awaitingHost`.
+ * BookingConfirmedByWebhook `via`, BookingRescheduled `awaitingHost`, CalcomWebhookReceived `from`.
  */
 const schemaVersions: Record<string, number> = {
   BookingRequested: 3,
@@ -60,6 +60,7 @@ const schemaVersions: Record<string, number> = {
   CalcomBookingLookedUp: 2,
   BookingConfirmedByWebhook: 2,
   BookingRescheduled: 2,
+  CalcomWebhookReceived: 2,
 };
 export const currentSchemaVersion = (type: string): number => schemaVersions[type] ?? 1;
 export * from './deliveryEvents';
