@@ -22,7 +22,7 @@ const statementOf = (query: string): string => {
   if (/bl_leases/.test(q)) return 'lease';
   if (/FROM bl_events WHERE stream_id/.test(q)) return 'read stream';
   if (/FROM bl_events/.test(q)) return 'read all';
-  if (/bl_appointments|bl_uid_touches|bl_projection_checkpoints|pg_try_advisory_xact_lock/.test(q)) return 'projection';
+  if (/bl_appointments|bl_uid_touches|bl_calls|bl_audit_findings|bl_webhook_deliveries|bl_projection_checkpoints|pg_try_advisory_xact_lock/.test(q)) return 'projection';
   return q.slice(0, 40);
 };
 

@@ -8,7 +8,7 @@ import { findStuckBookings, findUnsettledDeliveries } from '../projections';
 import { createDeliveryResumption, type DeliveryCounts } from './deliveryResumption';
 import { leaseTtlMs } from './leaseTtl';
 
-export type ResumerCounts = Record<ResumeOutcome, number> & { deliveries: DeliveryCounts };
+export type ResumerCounts = Record<ResumeOutcome | 'failed', number> & { deliveries: DeliveryCounts };
 
 export interface Resumer {
   runOnce(): Promise<ResumerCounts | undefined>;
@@ -28,9 +28,17 @@ export const createResumer = (options: { deps: UseCaseDeps; readModel: SqlDataba
   const round = async (): Promise<ResumerCounts | undefined> => {
     // A short lease, renewed every round: a holder that died stops blocking the others within seconds.
     if (!(await leases.tryAcquire('resumer', holder, leaseTtlMs(options.intervalMs)))) return undefined;
-    const counts: Record<ResumeOutcome, number> = { not_stuck: 0, found_at_calcom: 0, posted: 0, calcom_unreachable: 0 };
+    const counts: Record<ResumeOutcome | 'failed', number> = { not_stuck: 0, found_at_calcom: 0, posted: 0, calcom_unreachable: 0, failed: 0 };
     const olderThan = new Date(deps.now().getTime() - deps.settings.resumeAfterMs);
-    for (const bookingId of await findStuckBookings(readModel, olderThan)) counts[await resumeBooking(deps, bookingId, 'resumer')] += 1;
+    // One booking that fails is logged and tried next round; it holds back neither the others nor the deliveries.
+    for (const bookingId of await findStuckBookings(readModel, olderThan)) {
+      try {
+        counts[await resumeBooking(deps, bookingId, 'resumer')] += 1;
+      } catch (error) {
+        counts.failed += 1;
+        logger.warn({ bookingId, err: { message: (error as Error).message } }, 'Resuming a booking failed; will retry');
+      }
+    }
     return { ...counts, deliveries: await deliveries.settle(await findUnsettledDeliveries(readModel, olderThan)) };
   };
   const runOnce = () => {

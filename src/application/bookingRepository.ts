@@ -29,7 +29,8 @@ export interface Alongside {
  * state the caller just read or wrote, decided on without reading the stream again (if it is stale,
  * the append fails on its version and the stream is read). `alongside`: other streams' events written
  * with the booking's when it decides something, in one transaction where the store can (all or none: a
- * conflict on one of those streams is thrown, not decided again), else one by one in the order given.
+ * conflict on one of those streams is thrown, not decided again), else one by one in the order given (a
+ * conflict on an `after` stream, once the booking's events are written, is answered as `refusedAfter`).
  */
 export const handleBookingCommand = async (
   store: EventStore,
@@ -37,7 +38,7 @@ export const handleBookingCommand = async (
   command: BookingCommand,
   causation: Causation,
   options: { known?: KnownBooking; maxAttempts?: number; alongside?: Alongside } = {},
-): Promise<{ state: Booking; appended: BookingEvent[]; version: number }> => {
+): Promise<{ state: Booking; appended: BookingEvent[]; version: number; refusedAfter?: string }> => {
   const maxAttempts = options.maxAttempts ?? 10;
   const streamId = bookingStreamId(bookingId);
   let known = options.known;
@@ -48,19 +49,33 @@ export const handleBookingCommand = async (
     if (events.length === 0) return { state, appended: [], version };
     try {
       const own = { streamId, events: events.map((e) => toNewEvent(e, causation)), expectedVersion: version };
-      await appendInOrder(store, [...(options.alongside?.before ?? []), own, ...(options.alongside?.after ?? [])]);
-      return { state: events.reduce(evolve, state), appended: events, version: version + events.length };
+      const refusedAfter = await appendInOrder(store, options.alongside?.before ?? [], own, options.alongside?.after ?? []);
+      return { state: events.reduce(evolve, state), appended: events, version: version + events.length, ...(refusedAfter && { refusedAfter }) };
     } catch (error) {
       if (!isConcurrencyError(error) || error.streamId !== streamId || attempt >= maxAttempts) throw error;
     }
   }
 };
 
-/** One transaction where the store can append to several streams at once; else one append after another. */
-const appendInOrder = async (store: EventStore, appends: StreamAppend[]): Promise<void> => {
+/**
+ * One transaction where the store can append to several streams at once; else one append after another.
+ * There, an `after` append refused on its version comes when the booking's own events are written
+ * already: the decision stands, and the refused stream's id is answered instead of thrown.
+ */
+const appendInOrder = async (store: EventStore, before: StreamAppend[], own: StreamAppend, after: StreamAppend[]): Promise<string | undefined> => {
+  const appends = [...before, own, ...after];
   if (appends.length > 1 && store.appendToStreams) {
     await store.appendToStreams(appends);
-    return;
+    return undefined;
   }
-  for (const { streamId, events, expectedVersion } of appends) await store.appendToStream(streamId, events, { expectedVersion });
+  for (const { streamId, events, expectedVersion } of [...before, own]) await store.appendToStream(streamId, events, { expectedVersion });
+  for (const { streamId, events, expectedVersion } of after) {
+    try {
+      await store.appendToStream(streamId, events, { expectedVersion });
+    } catch (error) {
+      if (isConcurrencyError(error)) return streamId;
+      throw error;
+    }
+  }
+  return undefined;
 };

@@ -29,6 +29,16 @@ ON CONFLICT (delivery_id) DO UPDATE SET
 /** The delivery's id, from its stream (`calcom-webhook-<id>`) rather than from data a reader would have to validate. */
 const deliveryIdOf = (stored: StoredEvent) => stored.streamId.slice('calcom-webhook-'.length);
 
+/**
+ * When it happened by the service's clock (the event's `occurredAt`), which the resumer compares with its
+ * own `now()`; the store's `recordedAt` is the database's clock. An unreadable one falls back to that.
+ */
+const occurredAt = (stored: StoredEvent): string => {
+  const value = (stored.data as { occurredAt?: unknown } | null)?.occurredAt;
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? stored.recordedAt.toISOString() : new Date(ms).toISOString();
+};
+
 export class DeliveryBatch {
   private readonly rows = new Map<string, DeliveryRow>();
 
@@ -38,7 +48,7 @@ export class DeliveryBatch {
     if (!stored.streamId.startsWith('calcom-webhook-')) return;
     const id = deliveryIdOf(stored);
     const row = this.rows.get(id) ?? { delivery_id: id, trigger_event: null, received_at: null, settled_at: null, settled_as: null };
-    const at = stored.recordedAt.toISOString();
+    const at = occurredAt(stored);
     if (settledAs) {
       row.settled_at ??= at;
       row.settled_as ??= settledAs;

@@ -37,7 +37,7 @@ describe.each(sqlTargets)('POST /webhooks/calcom (%s)', (_name, openDb) => {
     const first = await t.sendWebhook(body);
     const again = await t.sendWebhook(body);
     expect(first).toMatchObject({ status: 200, json: { status: 'recorded', booking_id: bookingId, applied: ['BookingConfirmedByWebhook'] } });
-    expect(again).toMatchObject({ status: 200, json: { status: 'duplicate', applied: [] } });
+    expect(again).toMatchObject({ status: 200, json: { status: 'duplicate', booking_id: bookingId, applied: [] } });
     expect(await statusOf(callId, bookingId)).toBe('confirmed');
     expect((await eventTypes(bookingId)).filter((type: string) => type === 'BookingConfirmedByWebhook')).toHaveLength(1);
   });

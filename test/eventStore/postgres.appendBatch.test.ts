@@ -145,23 +145,40 @@ describePg('PostgreSQL: batches over the same streams in opposite orders', () =>
   const units = (...streams: string[]) => JSON.stringify(streams.map((stream) => [{ stream, expected: 'any', version: 0, events: [event(1, randomUUID())] }]));
   const batch = (...streams: string[]) => db.query<{ unit_error_code: string | null }>('SELECT unit_error_code FROM bl_append_batch($1::jsonb)', [units(...streams)]);
 
-  it('given both paused half-way by a third session, when it lets go, then both finish without a deadlock', async () => {
-    let letGo!: () => void;
-    const held = new Promise<void>((resolve) => (letGo = resolve));
+  /** A third session holding the rows of order-x and order-y (FOR UPDATE) until `letGo`. */
+  const holdRowsOfXAndY = async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     let holding!: () => void;
     const locked = new Promise<void>((resolve) => (holding = resolve));
-    const third = db.transaction(async (tx) => {
+    const done = db.transaction(async (tx) => {
       await tx.query("SELECT 1 FROM bl_streams WHERE stream_id IN ('order-x', 'order-y') FOR UPDATE");
       holding();
       await held;
     });
     await locked;
+    return { letGo: () => (release(), done) };
+  };
+
+  it('given both paused half-way by a third session, when it lets go, then both finish without a deadlock', async () => {
+    const third = await holdRowsOfXAndY();
     const first = batch('order-s1', 'order-x', 'order-s2');
     const second = batch('order-s2', 'order-y', 'order-s1');
     await new Promise((resolve) => setTimeout(resolve, 300)); // both have started and wait
-    letGo();
-    await third;
+    await third.letGo();
     const results = await Promise.all([first, second]);
     expect(results.map(({ rows }) => rows.map((row) => row.unit_error_code))).toEqual([[null, null, null], [null, null, null]]);
+  });
+
+  it('given a batch and an append to several streams alone (bl_append_many), both paused, when the third lets go, then both finish', async () => {
+    const third = await holdRowsOfXAndY();
+    const first = batch('order-s1', 'order-x', 'order-s2');
+    const appends = ['order-s2', 'order-y', 'order-s1'].map((stream) => ({ stream, expected: 'any', version: 0, events: [event(2, randomUUID())] }));
+    const second = db.query<{ append_ord: number }>('SELECT append_ord FROM bl_append_many($1::jsonb)', [JSON.stringify(appends)]);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both have started and wait
+    await third.letGo();
+    const [batched, alone] = await Promise.all([first, second]);
+    expect(batched.rows.map((row) => row.unit_error_code)).toEqual([null, null, null]);
+    expect(alone.rows.map((row) => row.append_ord)).toEqual([1, 2, 3]);
   });
 });

@@ -102,7 +102,7 @@ describe.each(stores)('one Cal.com uid handed to several bookings, through the a
   });
 
   const playScenario = async (scenario: Scenario) => {
-    await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings');
+    await db.exec('TRUNCATE bl_events, bl_streams, bl_projection_checkpoints, bl_appointments, bl_uid_touches, bl_calls, bl_audit_findings, bl_webhook_deliveries');
     run += 1;
     const uid = `shared-uid-${run}`;
     const calls = scenario.bookings.map((_, i) => `call_run${run}_${i}`);

@@ -67,12 +67,20 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
 
   if (!duplicate) deps.hooks?.afterDeliveryRecorded?.();
   const delivery = toWebhookDelivery(deliveryId, read.webhook);
-  const settled = await settleDelivery(deps, delivery, from, { now, causation });
+  // A redelivery settles one whose first arrival was cut off before it was settled (its stream holds the record alone).
+  const record = !duplicate || (await isUnsettled(deps, deliveryId));
+  const settled = await settleDelivery(deps, delivery, from, { now, causation, record });
   if (settled.orphan) {
     deps.telemetry.webhookDelivery('orphan');
     return { result, deliveryId, applied: [], orphan: settled.orphan };
   }
   const { applied } = settled;
-  deps.telemetry.webhookDelivery(duplicate ? 'duplicate' : applied.includes('WebhookMismatchRecorded') ? 'mismatch' : 'applied');
+  const counted = duplicate ? 'duplicate' : settled.alreadySettled && applied.length === 0 ? 'already_settled' : applied.includes('WebhookMismatchRecorded') ? 'mismatch' : 'applied';
+  deps.telemetry.webhookDelivery(counted);
   return { result, deliveryId, bookingId: settled.bookingId, applied };
+};
+
+const isUnsettled = async (deps: UseCaseDeps, deliveryId: string): Promise<boolean> => {
+  const stream = await deps.store.readStream(webhookStreamId(deliveryId));
+  return stream.length === 1 && stream[0]!.type === 'CalcomWebhookReceived';
 };

@@ -11,36 +11,48 @@ export interface Settled {
   bookingId?: string;
   applied: string[];
   orphan?: 'no_booking' | 'other_practice';
-  /** It had been settled already (a redelivery, or another instance or the resumer at the same time): nothing written. */
+  /**
+   * Someone settled it first (another instance, the resumer, a redelivery at the same time): nothing was
+   * written on the delivery's stream, nor (one transaction) for the booking; a store that appends one
+   * stream at a time may have written the booking's part (`applied`), which the booking dedupes anyway.
+   */
   alreadySettled?: boolean;
+}
+
+interface SettleAt {
+  now: string;
+  causation: Causation;
+  record: boolean;
 }
 
 /** The delivery's stream holds only its CalcomWebhookReceived: whoever settles it first writes the one settling event. */
 const UNSETTLED = 1;
 
 /**
- * A recorded booking delivery, routed to its booking and decided there; the delivery's stream then gets
- * its one settling event (CalcomWebhookRouted or CalcomWebhookOrphaned), written with the decision (or
- * after it, where the store cannot do both at once) and only while the stream holds nothing but the
- * delivery. A conflict there means someone settled it first, with a decision on the same delivery:
- * nothing more to do. A redelivery decides again (the booking remembers what it applied) and so settles
- * one whose first settling a crash interrupted.
+ * A recorded booking delivery, routed to its booking and decided there. With `record`, the delivery's
+ * stream gets its one settling event (CalcomWebhookRouted or CalcomWebhookOrphaned), written with the
+ * decision (where the store cannot write both at once: after it) and only while the stream holds nothing
+ * but the delivery. A conflict there means someone settled it first, deciding on the same delivery:
+ * `alreadySettled`. Without `record` (a redelivery of one settled already) it decides again (the booking
+ * remembers what it applied) and writes nothing on the delivery's stream.
  */
-export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDelivery, from: { practiceId?: string }, at: { now: string; causation: Causation }): Promise<Settled> => {
-  try {
-    return await routeAndDecide(deps, delivery, from, at);
-  } catch (error) {
-    if (isConcurrencyError(error) && error.streamId === webhookStreamId(delivery.deliveryId)) return { applied: [], alreadySettled: true };
-    throw error;
-  }
-};
-
-const routeAndDecide = async (deps: UseCaseDeps, delivery: WebhookDelivery, from: { practiceId?: string }, { now, causation }: { now: string; causation: Causation }): Promise<Settled> => {
+export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDelivery, from: { practiceId?: string }, { now, causation, record }: SettleAt): Promise<Settled> => {
   const { deliveryId } = delivery;
+  /** A write that a settling event of someone else's refused (on the delivery's stream): false. */
+  const first = async (write: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (isConcurrencyError(error) && error.streamId === webhookStreamId(deliveryId)) return false;
+      throw error;
+    }
+  };
   const route = await routeDelivery(deps, delivery);
   if (!route) {
-    await recordOrphan(deps, delivery, 'no booking of ours matches its booking_ref, uid or call_id', causation);
-    return { applied: [], orphan: 'no_booking' };
+    const reason = 'no booking of ours matches its booking_ref, uid or call_id';
+    const wrote = !record || (await first(() => recordOrphan(deps, delivery, reason, causation)));
+    return { applied: [], orphan: 'no_booking', ...(!wrote && { alreadySettled: true }) };
   }
   // A delivery signed by one practice's Cal.com never touches another practice's booking.
   const loaded = route.loaded ?? (await loadBooking(deps.store, route.bookingId));
@@ -48,22 +60,31 @@ const routeAndDecide = async (deps: UseCaseDeps, delivery: WebhookDelivery, from
   const bookingPractice = target.practiceId ?? DEFAULT_PRACTICE_ID;
   if (from.practiceId !== undefined && bookingPractice !== from.practiceId) {
     const reason = `the booking it names belongs to practice ${bookingPractice}, the delivery was signed by practice ${from.practiceId}`;
-    await recordOrphan(deps, delivery, reason, causation);
-    return { applied: [], orphan: 'other_practice' };
+    const wrote = !record || (await first(() => recordOrphan(deps, delivery, reason, causation)));
+    return { applied: [], orphan: 'other_practice', ...(!wrote && { alreadySettled: true }) };
   }
   const practiceDeps = deps.forPractice?.(bookingPractice) ?? deps;
+  const { bookingId, via } = route;
   // Its routing is written with what it decides (one transaction where the store can), or alone.
-  const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId: route.bookingId, via: route.via } };
+  const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId, via } };
   const routedAppend = { streamId: webhookStreamId(deliveryId), events: [toNewEvent(routed, causation, target.callId)], expectedVersion: UNSETTLED };
-  const { appended } = await applyDelivery(practiceDeps, route.bookingId, delivery, now, causation, loaded, { after: [routedAppend] });
-  if (appended.length === 0) await deps.store.appendToStream(routedAppend.streamId, routedAppend.events, { expectedVersion: UNSETTLED });
-  return { bookingId: route.bookingId, applied: appended.map((e) => e.type) };
+  let result: Awaited<ReturnType<typeof applyDelivery>> | undefined;
+  if (!(await first(async () => (result = await applyDelivery(practiceDeps, bookingId, delivery, now, causation, loaded, record ? { after: [routedAppend] } : undefined))))) {
+    return { bookingId, applied: [], alreadySettled: true };
+  }
+  const applied = result!.appended.map((e) => e.type);
+  // (A store that appends one stream at a time wrote the decision before the routing was refused.)
+  if (result!.refusedAfter === routedAppend.streamId) return { bookingId, applied, alreadySettled: true };
+  if (record && applied.length === 0 && !(await first(() => deps.store.appendToStream(routedAppend.streamId, routedAppend.events, { expectedVersion: UNSETTLED })))) {
+    return { bookingId, applied, alreadySettled: true };
+  }
+  return { bookingId, applied };
 };
 
 const recordOrphan = async (deps: UseCaseDeps, delivery: WebhookDelivery, reason: string, causation: Causation) => {
   const { deliveryId, triggerEvent, uid } = delivery;
   const callId = delivery.metadata.call_id;
   const orphan: DeliveryEvent = { type: 'CalcomWebhookOrphaned', data: { deliveryId, occurredAt: deps.now().toISOString(), triggerEvent, uid, callId, reason } };
-  deps.telemetry.log('warn', 'Cal.com webhook matches no booking of ours', { deliveryId, triggerEvent, uid, callId });
   await deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(orphan, causation)], { expectedVersion: UNSETTLED });
+  deps.telemetry.log('warn', 'Cal.com webhook matches no booking of ours', { deliveryId, triggerEvent, uid, callId });
 };
