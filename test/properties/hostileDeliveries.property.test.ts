@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
@@ -10,6 +11,7 @@ import { bookAppointment } from '../../src/application/useCases/bookAppointment'
 import { cancelAppointment } from '../../src/application/useCases/cancelAppointment';
 import type { UseCaseDeps } from '../../src/application/useCases/deps';
 import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
+import { resumeDelivery } from '../../src/application/useCases/resumeDelivery';
 import { bookingIdFor } from '../../src/domain';
 import { appointmentsProjectionDefinition as appointments, runProjectionToEnd } from '../../src/projections';
 import { openMemoryPglite } from '../support/databases';
@@ -19,8 +21,10 @@ import { testSettings } from '../support/settings';
  * Authentic (signed) but hostile Cal.com deliveries, in any interleaving with bookings and cancellations,
  * through the real application path: any trigger, naming any of our bookings (booking_ref) and calls
  * (call_id) with any uid — another booking's, a fresh one, or none of ours — and any old uid.
- * Whatever arrives: no booking is ever confirmed with (or holds) a uid whose claim it does not own, and no
- * cancellation reaches Cal.com for a uid the cancelling booking does not own.
+ * Some are cut off right after they were recorded and settled later by the delivery resumer, at any point
+ * among the others. Whatever arrives: no booking is ever confirmed with (or holds) a uid whose claim it
+ * does not own, no cancellation reaches Cal.com for a uid the cancelling booking does not own, and every
+ * recorded delivery ends settled.
  */
 
 const EVENT_TYPE = 2563193;
@@ -34,6 +38,8 @@ const deliveryArb = fc.record({
   bookingRef: fc.option(fc.nat({ max: 2 }), { nil: undefined }),
   callId: fc.option(fc.nat({ max: 2 }), { nil: undefined }),
   rescheduleUidOf: fc.option(fc.nat({ max: 3 }), { nil: undefined }),
+  /** Cut off right after it was recorded (a crash, a database error): left to the delivery resumer. */
+  cutOff: fc.boolean(),
 });
 type Delivery = typeof deliveryArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -41,6 +47,7 @@ const opArb = fc.oneof(
   fc.nat({ max: 2 }).map((booking) => ({ kind: 'book' as const, booking })),
   fc.nat({ max: 2 }).map((booking) => ({ kind: 'cancel' as const, booking })),
   { weight: 4, arbitrary: deliveryArb.map((delivery) => ({ kind: 'deliver' as const, delivery })) },
+  fc.constant({ kind: 'resume' as const }),
 );
 
 const scenarioArb = fc.record({
@@ -117,6 +124,22 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
           });
         };
 
+        // A delivery cut off after its record: every append but the record itself fails.
+        const cutOffStore: EventStore = {
+          ...store,
+          appendToStream: async (streamId, events, options) => {
+            if (!(streamId.startsWith('calcom-webhook-') && options?.expectedVersion === 'no_stream')) throw new Error('Connection terminated unexpectedly');
+            return store.appendToStream(streamId, events, options);
+          },
+          appendToStreams: async () => {
+            throw new Error('Connection terminated unexpectedly');
+          },
+        };
+        const cutOff: string[] = [];
+        const resumeCutOff = async () => {
+          for (const id of cutOff.splice(0)) await resumeDelivery(deps, id);
+        };
+
         let n = 0;
         for (const wave of scenario.waves) {
           clock += 1000;
@@ -126,8 +149,14 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
               n += 1;
               if (op.kind === 'book') {
                 await bookAppointment(deps, { callId: calls[op.booking]!, requestId: `r${n}` }, { slotStartUtc: slotOf(op.booking), name: `Caller ${op.booking}` });
+              } else if (op.kind === 'deliver' && op.delivery.cutOff) {
+                const raw = Buffer.from(body(op.delivery, n));
+                await expect(receiveCalcomWebhook({ ...deps, store: cutOffStore }, raw)).rejects.toThrow('Connection terminated');
+                cutOff.push(createHash('sha256').update(raw).digest('hex').slice(0, 40));
               } else if (op.kind === 'deliver') {
                 await receiveCalcomWebhook(deps, Buffer.from(body(op.delivery, n)));
+              } else if (op.kind === 'resume') {
+                await resumeCutOff();
               }
             }),
           );
@@ -138,6 +167,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
           }
         }
 
+        await resumeCutOff();
         for (const id of ids) {
           const { state } = await loadBooking(store, id);
           if (state.uid !== undefined) expect({ id, uid: state.uid, owner: await readUidOwner(store, state.uid) }).toEqual({ id, uid: state.uid, owner: id });
@@ -147,7 +177,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
         // And the read model takes all of it: nothing parked, every booking's row as its stream says.
         await runProjectionToEnd({ ...appointments, db, eventStore: store });
         expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bl_parked_events')).rows[0]!.n).toBe(0);
-        // Every booking delivery it recorded was settled on arrival (routed or orphaned): none is left for the resumer.
+        // Every booking delivery it recorded was settled (routed or orphaned) on arrival or by the resumer: none is left.
         const deliveries = await db.query<{ settled_as: string | null }>('SELECT settled_as FROM bl_webhook_deliveries');
         expect(deliveries.rows.length > 0).toBe(scenario.waves.flat().some((op) => op.kind === 'deliver'));
         expect(deliveries.rows.filter((r) => r.settled_as !== 'routed' && r.settled_as !== 'orphaned')).toEqual([]);
