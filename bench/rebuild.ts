@@ -112,7 +112,11 @@ const baselineLoad = async (db: SqlDatabase, store: EventStore, base: string, ba
     for (const e of events) {
       if (e.type !== 'CalcomWebhookReceived') naiveFold(bookings, findings, e);
       // The seeded deliveries are never settled (no CalcomWebhookRouted follows them).
-      else deliveries.push({ delivery_id: e.streamId.slice('calcom-webhook-'.length), trigger_event: (e.data as Data).triggerEvent, received_at: new Date((e.data as Data).occurredAt).toISOString(), settled_at: null, settled_as: null });
+      else {
+        const d = e.data as Data;
+        const at = new Date(d.occurredAt).toISOString();
+        deliveries.push({ delivery_id: e.streamId.slice('calcom-webhook-'.length), trigger_event: d.triggerEvent, calcom_uid: d.uid, call_id: d.callId, practice_id: null, received_at: at, settled_at: null, settled_as: null, reason: null });
+      }
     }
     count += events.length;
     after = events[events.length - 1]!.position;

@@ -3,39 +3,32 @@ import type { SqlExecutor } from '../application/ports/sql';
 
 /**
  * `bl_webhook_deliveries`: one row per recorded Cal.com booking delivery (CalcomWebhookReceived) and how it
- * was settled (routed, orphaned, abandoned), for the delivery resumer: a row still unsettled some time
- * after it was received is one whose processing was interrupted. Each column keeps the first value an
- * event gave it, so applying events again, or a settling event before its delivery, changes nothing.
+ * was settled (routed, orphaned, abandoned): the delivery resumer's work list (a row still unsettled some
+ * time after it was received is one whose processing was interrupted) and the console's abandoned ones.
+ * Each column keeps the first value an event gave it, so applying events again, or a settling event
+ * before its delivery, changes nothing.
  */
-interface DeliveryRow {
-  delivery_id: string;
-  trigger_event: string | null;
-  received_at: string | null;
-  settled_at: string | null;
-  settled_as: string | null;
-}
+const COLUMNS = ['delivery_id', 'trigger_event', 'calcom_uid', 'call_id', 'practice_id', 'received_at', 'settled_at', 'settled_as', 'reason'] as const;
+type DeliveryRow = Record<(typeof COLUMNS)[number], string | null> & { delivery_id: string };
+const TIMES = new Set(['received_at', 'settled_at']);
+
+const upsertDeliveriesSql = `
+INSERT INTO bl_webhook_deliveries AS d (${COLUMNS.join(', ')})
+SELECT * FROM json_to_recordset($1::json) AS r(${COLUMNS.map((c) => `${c} ${TIMES.has(c) ? 'timestamptz' : 'text'}`).join(', ')})
+ON CONFLICT (delivery_id) DO UPDATE SET
+${COLUMNS.slice(1).map((c) => `  ${c} = coalesce(d.${c}, excluded.${c})`).join(',\n')}`;
 
 const SETTLED_AS: Record<string, string> = { CalcomWebhookRouted: 'routed', CalcomWebhookOrphaned: 'orphaned', CalcomWebhookAbandoned: 'abandoned' };
 
-const upsertDeliveriesSql = `
-INSERT INTO bl_webhook_deliveries AS d (delivery_id, trigger_event, received_at, settled_at, settled_as)
-SELECT * FROM json_to_recordset($1::json) AS r(delivery_id text, trigger_event text, received_at timestamptz, settled_at timestamptz, settled_as text)
-ON CONFLICT (delivery_id) DO UPDATE SET
-  trigger_event = coalesce(d.trigger_event, excluded.trigger_event),
-  received_at   = coalesce(d.received_at, excluded.received_at),
-  settled_at    = coalesce(d.settled_at, excluded.settled_at),
-  settled_as    = coalesce(d.settled_as, excluded.settled_as)`;
-
-/** The delivery's id, from its stream (`calcom-webhook-<id>`) rather than from data a reader would have to validate. */
-const deliveryIdOf = (stored: StoredEvent) => stored.streamId.slice('calcom-webhook-'.length);
+type Data = Record<string, unknown> | null;
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
  * When it happened by the service's clock (the event's `occurredAt`), which the resumer compares with its
  * own `now()`; the store's `recordedAt` is the database's clock. An unreadable one falls back to that.
  */
 const occurredAt = (stored: StoredEvent): string => {
-  const value = (stored.data as { occurredAt?: unknown } | null)?.occurredAt;
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const ms = Date.parse(text((stored.data as Data)?.occurredAt) ?? '');
   return Number.isNaN(ms) ? stored.recordedAt.toISOString() : new Date(ms).toISOString();
 };
 
@@ -44,17 +37,21 @@ export class DeliveryBatch {
 
   add(stored: StoredEvent): void {
     const settledAs = SETTLED_AS[stored.type];
-    if (stored.type !== 'CalcomWebhookReceived' && !settledAs) return;
-    if (!stored.streamId.startsWith('calcom-webhook-')) return;
-    const id = deliveryIdOf(stored);
-    const row = this.rows.get(id) ?? { delivery_id: id, trigger_event: null, received_at: null, settled_at: null, settled_as: null };
+    if ((stored.type !== 'CalcomWebhookReceived' && !settledAs) || !stored.streamId.startsWith('calcom-webhook-')) return;
+    // The delivery's id from its stream (`calcom-webhook-<id>`), not from data a reader would have to validate.
+    const id = stored.streamId.slice('calcom-webhook-'.length);
+    const row = this.rows.get(id) ?? (Object.fromEntries(COLUMNS.map((c) => [c, c === 'delivery_id' ? id : null])) as DeliveryRow);
+    const data = stored.data as Data;
     const at = occurredAt(stored);
     if (settledAs) {
       row.settled_at ??= at;
       row.settled_as ??= settledAs;
+      if (settledAs === 'abandoned') row.reason ??= text(data?.reason);
     } else {
-      const trigger = (stored.data as { triggerEvent?: unknown } | null)?.triggerEvent;
-      row.trigger_event ??= typeof trigger === 'string' ? trigger : null;
+      row.trigger_event ??= text(data?.triggerEvent);
+      row.calcom_uid ??= text(data?.uid);
+      row.call_id ??= text(data?.callId);
+      row.practice_id ??= text((data?.from as Data)?.practiceId);
       row.received_at ??= at;
     }
     this.rows.set(id, row);

@@ -77,3 +77,37 @@ export const findAuditFindings = async (db: SqlExecutor, practiceId?: string, li
     recordedAt: new Date(r.recorded_at as string).toISOString(),
   }));
 };
+
+/** A recorded Cal.com delivery the resumer gave up on: never applied to any booking. */
+export interface AbandonedDelivery {
+  deliveryId: string;
+  triggerEvent: string | null;
+  calcomUid: string | null;
+  callId: string | null;
+  practiceId: string | null;
+  reason: string;
+  abandonedAt: string;
+}
+
+/**
+ * Abandoned deliveries, newest first (index bl_webhook_deliveries_abandoned). With a practice: those its
+ * secret verified, and those whose practice is not known (the environment's secret, a v1 record).
+ */
+export const findAbandonedDeliveries = async (db: SqlExecutor, practiceId?: string, limit = 50): Promise<AbandonedDelivery[]> => {
+  const { rows } = await db.query<Row>(
+    `SELECT * FROM bl_webhook_deliveries
+      WHERE settled_as = 'abandoned' AND ($1::text IS NULL OR practice_id = $1 OR practice_id IS NULL)
+      ORDER BY settled_at DESC LIMIT $2`,
+    [practiceId ?? null, limit],
+  );
+  const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return rows.map((r) => ({
+    deliveryId: String(r.delivery_id),
+    triggerEvent: textOrNull(r.trigger_event),
+    calcomUid: textOrNull(r.calcom_uid),
+    callId: textOrNull(r.call_id),
+    practiceId: textOrNull(r.practice_id),
+    reason: String(r.reason ?? ''),
+    abandonedAt: new Date(r.settled_at as string).toISOString(),
+  }));
+};

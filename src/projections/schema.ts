@@ -155,11 +155,19 @@ CREATE INDEX IF NOT EXISTS bl_audit_findings_recorded_at ON bl_audit_findings (r
 CREATE TABLE IF NOT EXISTS bl_webhook_deliveries (
   delivery_id   text PRIMARY KEY,
   trigger_event text,
+  calcom_uid    text,
+  call_id       text,
+  -- The practice whose secret verified it (null: the environment's secret, or a v1 record).
+  practice_id   text,
   received_at   timestamptz,
   settled_at    timestamptz,
-  settled_as    text CHECK (settled_as IN ('routed', 'orphaned', 'abandoned'))
+  settled_as    text CHECK (settled_as IN ('routed', 'orphaned', 'abandoned')),
+  -- Why it was abandoned.
+  reason        text
 );
 CREATE INDEX IF NOT EXISTS bl_webhook_deliveries_unsettled ON bl_webhook_deliveries (received_at) WHERE settled_at IS NULL;
+-- The console's abandoned deliveries, newest first.
+CREATE INDEX IF NOT EXISTS bl_webhook_deliveries_abandoned ON bl_webhook_deliveries (settled_at DESC) WHERE settled_as = 'abandoned';
 
 CREATE OR REPLACE VIEW bl_duplicates AS
 SELECT t.calcom_uid,

@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { toNewEvent } from '../../src/application/eventEnvelope';
+import { webhookStreamId } from '../../src/domain';
 import { sqlTargets } from '../support/databases';
 import { ADMIN_TOKEN, eventually } from '../support/testService';
 import { UID, call687, call688 } from '../fixtures/incident';
@@ -36,6 +38,32 @@ describe.each(sqlTargets)('the analysts console over HTTP on %s', (_target, open
     expect((await page('/console?caller=9999')).calls).toEqual([]);
     expect((await page('/console?date=2025-10-06&practice=default')).calls).toHaveLength(2);
     expect((await page('/console?date=2025-10-07')).calls).toEqual([]);
+  });
+
+  it('lists a Cal.com delivery the resumer abandoned, linked to the uid and call it named, in every practice’s view while its practice is unknown', async () => {
+    const deliveryId = `abandoned${Date.now().toString(16)}`;
+    const at = new Date().toISOString();
+    const causation = { correlationId: deliveryId, causationId: deliveryId };
+    const abandon = async (id: string, uid: string, from: { practiceId?: string }) => {
+      const events = [
+        { type: 'CalcomWebhookReceived', data: { deliveryId: id, occurredAt: at, triggerEvent: 'BOOKING_CANCELLED', uid, callId: call688.callId, body: {}, from } },
+        { type: 'CalcomWebhookAbandoned', data: { deliveryId: id, occurredAt: at, uid, callId: call688.callId, attempts: 5, reason: 'not settled after 5 attempts; the last failed with: boom' } },
+      ].map((event) => toNewEvent(event, causation));
+      await replay.t.service.stores.eventStore.appendToStream(webhookStreamId(id), events, { expectedVersion: 'no_stream' });
+    };
+    await abandon(deliveryId, 'uidAbandonedOne', {});
+    await abandon(`${deliveryId}b`, 'uidAbandonedTwo', { practiceId: 'elsewhere' });
+
+    const abandonedTable = async (path: string) => /<table class="findings-abandoned">[\s\S]*?<\/table>/.exec((await page(path)).text)?.[0] ?? '';
+    await eventually(async () => {
+      const all = await abandonedTable('/console');
+      return ['uidAbandonedOne', 'uidAbandonedTwo', 'not settled after 5 attempts'].every((text) => all.includes(text));
+    });
+    const row = await abandonedTable('/console?practice=default');
+    expect(row).not.toContain('uidAbandonedTwo'); // another practice's
+    expect(row).toContain('BOOKING_CANCELLED');
+    expect(row).toContain(`href="/incidents/timeline?booking_uid=uidAbandonedOne"`);
+    expect(row).toContain(`href="/incidents/timeline?call_id=${call688.callId}"`);
   });
 
   it('says what it could not use of a filter, and shows everything else', async () => {

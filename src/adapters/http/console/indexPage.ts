@@ -3,7 +3,7 @@ import { badge } from '../../../application/timeline/html/legend';
 import { shortZoned } from '../../../application/timeline/html/zonedTime';
 import { maskContactsIn, maskPhone } from '../../../application/timeline/maskContact';
 import type { ParkedEvent } from '../../../application/ports/parkedEvents';
-import type { Appointment, AuditFindingView, DuplicateUid, RecentCall, WebhookMismatch } from '../../../projections';
+import type { AbandonedDelivery, Appointment, AuditFindingView, DuplicateUid, RecentCall, WebhookMismatch } from '../../../projections';
 import { consoleNav, consolePage, type ConsoleVisitor } from './consolePage';
 
 export interface IndexFilter {
@@ -21,7 +21,7 @@ export interface ConsoleIndex {
   problem?: string;
   practices: Array<{ id: string; name: string; timeZone: string }>;
   calls: RecentCall[];
-  findings: { duplicates: DuplicateUid[]; unconfirmed: Appointment[]; mismatches: WebhookMismatch[]; parked: ParkedEvent[]; audit: AuditFindingView[] };
+  findings: { duplicates: DuplicateUid[]; unconfirmed: Appointment[]; mismatches: WebhookMismatch[]; parked: ParkedEvent[]; audit: AuditFindingView[]; abandoned: AbandonedDelivery[] };
   zoneOf(practiceId: string | null): string;
 }
 
@@ -60,9 +60,9 @@ const callRow = (call: RecentCall, index: ConsoleIndex): string => {
 };
 
 const findingsSection = (index: ConsoleIndex): string => {
-  const { duplicates, unconfirmed, mismatches, parked, audit } = index.findings;
+  const { duplicates, unconfirmed, mismatches, parked, audit, abandoned } = index.findings;
   const zone = (practiceId: string | null) => index.zoneOf(practiceId);
-  const count = duplicates.length + unconfirmed.length + mismatches.length + parked.length + audit.length;
+  const count = duplicates.length + unconfirmed.length + mismatches.length + parked.length + audit.length + abandoned.length;
   return `<section id="findings"><h2>Open findings (${count})</h2>
 <p>The 50 most recent of each kind (nothing here is marked resolved: a finding stays until its data changes — a duplicate uid stays listed for good).</p>
 <h3>Duplicates: a Cal.com uid more than one booking touched (${duplicates.length})</h3>
@@ -71,6 +71,8 @@ ${table('findings-duplicates', ['Cal.com uid', 'calls', 'reasons', 'last touched
 ${table('findings-unconfirmed', ['call', 'slot', 'Cal.com holds', 'since'], unconfirmed.map((u) => `<tr><td class="mono">${u.callId ? a(timelineOfCall(u.callId), u.callId, 'call') : '?'}</td><td class="mono">${escapeHtml(u.slotStart ? shortZoned(u.slotStart, zone(u.practiceId)) : '')}</td><td>${escapeHtml(u.calcom ? `${u.calcom.lookup}${u.calcom.status ? ` (${u.calcom.status})` : ''}${u.calcom.metadataCallIdMatches === false ? ', metadata names another call' : ''}` : 'not looked up yet')}</td><td class="mono">${escapeHtml(shortZoned(u.updatedAt, zone(u.practiceId)))}</td></tr>`))}
 <h3>Webhook mismatches (${mismatches.length})</h3>
 ${table('findings-mismatches', ['call', 'Cal.com uid', 'reasons', 'recorded'], mismatches.map((m) => `<tr><td class="mono">${m.callId ? a(timelineOfCall(m.callId), m.callId, 'call') : '?'}</td><td class="mono">${a(timelineOfUid(m.calcomUid), m.calcomUid, 'uid')}</td><td>${escapeHtml(m.reasons.join(', '))}</td><td class="mono">${escapeHtml(shortZoned(m.recordedAt, 'UTC'))}</td></tr>`))}
+<h3>Abandoned webhooks: recorded, never applied to a booking (${abandoned.length})</h3>
+${table('findings-abandoned', ['delivery', 'trigger', 'Cal.com uid', 'call', 'why', 'abandoned'], abandoned.map((d) => `<tr><td class="mono">${escapeHtml(d.deliveryId.slice(0, 12))}</td><td>${escapeHtml(d.triggerEvent ?? '?')}</td><td class="mono">${d.calcomUid ? a(timelineOfUid(d.calcomUid), d.calcomUid, 'uid') : '?'}</td><td class="mono">${d.callId ? a(timelineOfCall(d.callId), d.callId, 'call') : '?'}</td><td>${escapeHtml(maskContactsIn(d.reason))}</td><td class="mono">${escapeHtml(shortZoned(d.abandonedAt, zone(d.practiceId)))}</td></tr>`))}
 <h3>Parked events: the read model does not reflect them (${parked.length})</h3>
 ${table('findings-parked', ['projection', 'event', 'stream', 'error', 'parked'], parked.map((p) => `<tr><td>${escapeHtml(p.projection)}</td><td class="mono">${escapeHtml(`${p.type} ${p.eventId}`)}</td><td class="mono">${escapeHtml(p.streamId)}</td><td>${escapeHtml(maskContactsIn(p.error))}</td><td class="mono">${escapeHtml(shortZoned(p.parkedAt, 'UTC'))}</td></tr>`))}
 <h3>Truth audit: what callers were told against what Cal.com holds (${audit.length})</h3>

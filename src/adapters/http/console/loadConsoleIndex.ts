@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { callerNumberPattern, findAuditFindings, findDuplicateFindings, findParked, findRecentCalls, findUnconfirmedBookings, findWebhookMismatches } from '../../../projections';
+import { callerNumberPattern, findAbandonedDeliveries, findAuditFindings, findDuplicateFindings, findParked, findRecentCalls, findUnconfirmedBookings, findWebhookMismatches } from '../../../projections';
 import type { HttpContext } from '../httpContext';
 import type { ConsoleIndex, IndexFilter } from './indexPage';
 
@@ -22,13 +22,14 @@ export const loadConsoleIndex = async (ctx: HttpContext, filter: IndexFilter): P
   if (filter.caller && !callerNumberLike) problems.push('A caller number is digits, optionally with + and the * of a masked number (at least two digits).');
 
   const db = ctx.readModel;
-  const [calls, duplicates, unconfirmed, mismatches, parked, audit] = await Promise.all([
+  const [calls, duplicates, unconfirmed, mismatches, parked, audit, abandoned] = await Promise.all([
     findRecentCalls(db, { practiceId: practice, callId: filter.callId, bookingUid: filter.bookingUid, from: day?.from, to: day?.to, callerNumberLike }),
     findDuplicateFindings(db, practice),
     findUnconfirmedBookings(db, practice),
     findWebhookMismatches(db, practice),
     findParked(db, { limit: 50 }),
     findAuditFindings(db, practice),
+    findAbandonedDeliveries(db, practice),
   ]);
-  return { filter, problem: problems.join(' ') || undefined, practices, calls, findings: { duplicates, unconfirmed, mismatches, parked, audit }, zoneOf };
+  return { filter, problem: problems.join(' ') || undefined, practices, calls, findings: { duplicates, unconfirmed, mismatches, parked, audit, abandoned }, zoneOf };
 };
