@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { UseCaseDeps } from '../application/useCases/deps';
 import { resumeDelivery, type DeliveryResumeOutcome } from '../application/useCases/resumeDelivery';
-import { isTransientFailure } from '../projections';
+import { isStoreOutage } from './storeOutage';
 
 export type DeliveryCounts = Record<DeliveryResumeOutcome | 'failed', number>;
 
@@ -10,8 +10,8 @@ export const DELIVERY_ATTEMPTS = 5;
 
 /**
  * Settles recorded deliveries nothing settled, one after another; one that fails is tried again next
- * round (so one poisonous delivery never holds back the others). Failures that say the database could
- * not be reached are not counted: a delivery an outage interrupted waits for the database. Counted in
+ * round (so one poisonous delivery never holds back the others). Failures that say the store could not
+ * be reached (isStoreOutage) are not counted: a delivery an outage interrupted waits for the store. Counted in
  * memory, per process (a restart, or the lease moving to another instance, starts the count again): the
  * attempt that fails the DELIVERY_ATTEMPTS-th time abandons it, with its error.
  */
@@ -24,7 +24,7 @@ export const createDeliveryResumption = (deps: UseCaseDeps, logger: Logger) => {
       return outcome;
     } catch (error) {
       const lastError = (error as Error).message;
-      const attempts = (failures.get(deliveryId) ?? 0) + (isTransientFailure(error) ? 0 : 1);
+      const attempts = (failures.get(deliveryId) ?? 0) + (isStoreOutage(error) ? 0 : 1);
       logger.warn({ deliveryId, attempts, err: { message: lastError } }, 'Settling a recorded Cal.com delivery failed; will retry');
       failures.set(deliveryId, attempts);
       if (attempts < DELIVERY_ATTEMPTS) return 'failed';

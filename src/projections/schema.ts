@@ -165,6 +165,11 @@ CREATE TABLE IF NOT EXISTS bl_webhook_deliveries (
   -- Why it was abandoned.
   reason        text
 );
+-- (Columns added after the table's first version, in place.)
+ALTER TABLE bl_webhook_deliveries ADD COLUMN IF NOT EXISTS calcom_uid text;
+ALTER TABLE bl_webhook_deliveries ADD COLUMN IF NOT EXISTS call_id text;
+ALTER TABLE bl_webhook_deliveries ADD COLUMN IF NOT EXISTS practice_id text;
+ALTER TABLE bl_webhook_deliveries ADD COLUMN IF NOT EXISTS reason text;
 CREATE INDEX IF NOT EXISTS bl_webhook_deliveries_unsettled ON bl_webhook_deliveries (received_at) WHERE settled_at IS NULL;
 -- The console's abandoned deliveries, newest first.
 CREATE INDEX IF NOT EXISTS bl_webhook_deliveries_abandoned ON bl_webhook_deliveries (settled_at DESC) WHERE settled_as = 'abandoned';

@@ -191,6 +191,11 @@ describe.each(sqlTargets)('resuming recorded Cal.com deliveries (%s)', (_name, o
       expect(await unsettledAfter(poisonedId)).not.toContain(poisonedId);
       const row = await db.query<{ settled_as: string }>('SELECT settled_as FROM bl_webhook_deliveries WHERE delivery_id = $1', [poisonedId]);
       expect(row.rows).toEqual([{ settled_as: 'abandoned' }]);
+
+      // A redelivery of the abandoned one is a no-op, as every duplicate: it does not apply it after all.
+      expect(await receiveCalcomWebhook(deps, poisoned.body)).toMatchObject({ result: 'duplicate', applied: [], ignored: expect.stringContaining('abandoned') });
+      expect((await loadBooking(store, poisoned.bookingId)).state.status).toBe('awaiting_webhook');
+      expect((await store.readStream(webhookStreamId(poisonedId))).length).toBe(2);
     });
 
     it('never abandons a delivery because the database could not be reached: it waits for the database', async () => {
@@ -233,5 +238,32 @@ describe.each(sqlTargets)('resuming recorded Cal.com deliveries (%s)', (_name, o
 
       expect((await loadBooking(store, bookingId)).state.status).toBe('confirmed');
     });
+  });
+
+  it('on a store that appends one stream at a time: a decision written before another settler routed it stands, and a disagreement is alerted', async () => {
+    store = oneStreamAtATime(base);
+    deps = { ...deps, store };
+    const logs: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+    const telemetry = { ...silentTelemetry, log: (_level: string, message: string, fields?: Record<string, unknown>) => void logs.push({ message, fields }) };
+    const { bookingId, body } = await givenAwaitingWebhook();
+    const deliveryId = await whenSettlingFails(body);
+    // Another settler orphans the delivery right after this one wrote the booking's part.
+    const racing: EventStore = {
+      ...store,
+      appendToStream: async (streamId, events, options) => {
+        const appended = await store.appendToStream(streamId, events, options);
+        if (streamId === `booking-${bookingId}`) {
+          const orphan = { type: 'CalcomWebhookOrphaned', data: { deliveryId, occurredAt: new Date().toISOString(), triggerEvent: 'BOOKING_CREATED', reason: 'no booking of ours matches' } } as const;
+          await store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(orphan, { correlationId: 'other', causationId: 'other' })], { expectedVersion: 1 });
+        }
+        return appended;
+      },
+    };
+
+    expect(await resumeDelivery({ ...deps, store: racing, telemetry }, deliveryId)).toBe('already_settled');
+
+    expect((await loadBooking(store, bookingId)).state.status).toBe('confirmed'); // the booking's part stands
+    expect(await deliveryStream(deliveryId)).toEqual(['CalcomWebhookReceived', 'CalcomWebhookOrphaned']);
+    expect(logs.find((l) => l.fields?.alert === 'webhook_settled_twice')?.fields).toMatchObject({ deliveryId, bookingId, settledAs: 'orphaned (no_booking)' });
   });
 });

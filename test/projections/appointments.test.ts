@@ -14,8 +14,11 @@ import {
   startProjection,
   countParked,
   findParked,
+  findUnsettledDeliveries,
   type ProjectionBatch,
 } from '../../src/projections';
+import { toNewEvent } from '../../src/application/eventEnvelope';
+import { webhookStreamId, type DeliveryEvent } from '../../src/domain';
 import { UID, booking687, booking688, call687, call688 } from '../fixtures/incident';
 import { postgresUrl, resetDatabase, sqlTargets } from '../support/databases';
 import { everythingVisible } from '../support/everythingVisible';
@@ -272,6 +275,36 @@ for (const [target, openDb] of sqlTargets) {
         await applyToAppointments(tx, last);
       });
       expect(await dumpTables(db, [...appointments.tables, 'bl_duplicates'])).toEqual(before);
+    });
+
+    it('keeps each recorded delivery and how it was settled, on a table of its first version upgraded in place', async () => {
+      await db.exec(`CREATE TABLE bl_webhook_deliveries (delivery_id text PRIMARY KEY, trigger_event text, received_at timestamptz, settled_at timestamptz,
+        settled_as text CHECK (settled_as IN ('routed', 'orphaned', 'abandoned')))`);
+      const at = '2031-03-01T10:00:00.000Z';
+      const ev = (event: DeliveryEvent) => toNewEvent(event, { correlationId: 'c', causationId: 'c' });
+      const received = (deliveryId: string, from: { practiceId?: string }) =>
+        ev({ type: 'CalcomWebhookReceived', data: { deliveryId, occurredAt: at, triggerEvent: 'BOOKING_CREATED', uid: `uid-${deliveryId}`, callId: `call-${deliveryId}`, body: {}, from } });
+      await store.appendToStream(webhookStreamId('d1'), [
+        received('d1', { practiceId: 'p1' }),
+        ev({ type: 'CalcomWebhookRouted', data: { deliveryId: 'd1', occurredAt: '2031-03-01T10:00:01.000Z', bookingId: 'b1', via: 'booking_ref' } }),
+      ]);
+      await store.appendToStream(webhookStreamId('d2'), [received('d2', {})]);
+      await store.appendToStream(webhookStreamId('d3'), [
+        received('d3', {}),
+        ev({ type: 'CalcomWebhookAbandoned', data: { deliveryId: 'd3', occurredAt: '2031-03-01T10:05:00.000Z', attempts: 5, reason: 'gave up' } }),
+      ]);
+
+      await project(db, store);
+
+      const { rows } = await db.query('SELECT delivery_id, trigger_event, calcom_uid, call_id, practice_id, received_at, settled_at, settled_as, reason FROM bl_webhook_deliveries ORDER BY delivery_id');
+      const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
+      expect(rows.map((r) => ({ ...r, received_at: iso(r.received_at), settled_at: iso(r.settled_at) }))).toEqual([
+        { delivery_id: 'd1', trigger_event: 'BOOKING_CREATED', calcom_uid: 'uid-d1', call_id: 'call-d1', practice_id: 'p1', received_at: at, settled_at: '2031-03-01T10:00:01.000Z', settled_as: 'routed', reason: null },
+        { delivery_id: 'd2', trigger_event: 'BOOKING_CREATED', calcom_uid: 'uid-d2', call_id: 'call-d2', practice_id: null, received_at: at, settled_at: null, settled_as: null, reason: null },
+        { delivery_id: 'd3', trigger_event: 'BOOKING_CREATED', calcom_uid: 'uid-d3', call_id: 'call-d3', practice_id: null, received_at: at, settled_at: '2031-03-01T10:05:00.000Z', settled_as: 'abandoned', reason: 'gave up' },
+      ]);
+      expect(await findUnsettledDeliveries(db, new Date('2031-03-01T10:01:00.000Z'))).toEqual(['d2']);
+      expect(await findUnsettledDeliveries(db, new Date('2031-03-01T09:59:00.000Z'))).toEqual([]);
     });
 
     it('keeps one leader per projection within a process: a second runner on the same database waits its turn', async () => {

@@ -6,6 +6,7 @@ import { isConcurrencyError } from '../ports/eventStore';
 import { toStorableText } from '../storableText';
 import type { UseCaseDeps } from './deps';
 import { settleDelivery } from './settleDelivery';
+import { settledBefore } from './settledDelivery';
 
 const RAW_BODY_KEPT = 64 * 1024;
 
@@ -67,9 +68,15 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
 
   if (!duplicate) deps.hooks?.afterDeliveryRecorded?.();
   const delivery = toWebhookDelivery(deliveryId, read.webhook);
-  // A redelivery settles one whose first arrival was cut off before it was settled (its stream holds the record alone).
-  const record = !duplicate || (await isUnsettled(deps, deliveryId));
-  const settled = await settleDelivery(deps, delivery, from, { now, causation, record });
+  // A redelivery of a settled delivery is a no-op, answered from how it was settled; one whose first
+  // arrival was cut off before it was settled (its stream holds the record alone) settles it.
+  const before = duplicate ? await settledBefore(deps.store, deliveryId) : undefined;
+  if (before) {
+    deps.telemetry.webhookDelivery('duplicate');
+    const ignored = before.abandoned ? 'it was abandoned before and is not applied again' : undefined;
+    return { result, deliveryId, bookingId: before.bookingId, applied: [], orphan: before.orphan, ...(ignored && { ignored }) };
+  }
+  const settled = await settleDelivery(deps, delivery, from, { now, causation });
   if (settled.orphan) {
     deps.telemetry.webhookDelivery('orphan');
     return { result, deliveryId, applied: [], orphan: settled.orphan };
@@ -80,7 +87,3 @@ export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, c
   return { result, deliveryId, bookingId: settled.bookingId, applied };
 };
 
-const isUnsettled = async (deps: UseCaseDeps, deliveryId: string): Promise<boolean> => {
-  const stream = await deps.store.readStream(webhookStreamId(deliveryId));
-  return stream.length === 1 && stream[0]!.type === 'CalcomWebhookReceived';
-};

@@ -39,7 +39,7 @@ export const resumeDelivery = async (deps: UseCaseDeps, deliveryId: string, give
   if (received.from === null) return abandon(0, 'recorded before the practice that signed it was kept (version 1): not applied, so that no practice’s delivery can touch another’s booking');
   const read = readCalcomBody(received.body);
   if (read.kind !== 'booking') return abandon(0, `its recorded body no longer reads as a booking delivery: ${read.kind === 'invalid' ? read.problem : read.reason}`);
-  const settled = await settleDelivery(deps, toWebhookDelivery(deliveryId, read.webhook), received.from, { now, causation, record: true });
+  const settled = await settleDelivery(deps, toWebhookDelivery(deliveryId, read.webhook), received.from, { now, causation });
   if (settled.alreadySettled) return 'already_settled';
   deps.telemetry.webhookDelivery('resumed');
   deps.telemetry.log('warn', 'Recorded Cal.com delivery settled late, by the delivery resumer', { deliveryId, bookingId: settled.bookingId, applied: settled.applied, orphan: settled.orphan });

@@ -6,37 +6,23 @@ import { DEFAULT_PRACTICE_ID } from '../practice';
 import { applyDelivery } from './applyDelivery';
 import type { UseCaseDeps } from './deps';
 import { routeDelivery } from './routeDelivery';
-
-export interface Settled {
-  bookingId?: string;
-  applied: string[];
-  orphan?: 'no_booking' | 'other_practice';
-  /**
-   * Someone settled it first (another instance, the resumer, a redelivery at the same time): nothing was
-   * written on the delivery's stream, nor (one transaction) for the booking; a store that appends one
-   * stream at a time may have written the booking's part (`applied`), which the booking dedupes anyway.
-   */
-  alreadySettled?: boolean;
-}
+import { NO_BOOKING, OTHER_PRACTICE, settledBefore, type Settled } from './settledDelivery';
 
 interface SettleAt {
   now: string;
   causation: Causation;
-  record: boolean;
 }
 
 /** The delivery's stream holds only its CalcomWebhookReceived: whoever settles it first writes the one settling event. */
 const UNSETTLED = 1;
 
 /**
- * A recorded booking delivery, routed to its booking and decided there. With `record`, the delivery's
- * stream gets its one settling event (CalcomWebhookRouted or CalcomWebhookOrphaned), written with the
- * decision (where the store cannot write both at once: after it) and only while the stream holds nothing
- * but the delivery. A conflict there means someone settled it first, deciding on the same delivery:
- * `alreadySettled`. Without `record` (a redelivery of one settled already) it decides again (the booking
- * remembers what it applied) and writes nothing on the delivery's stream.
+ * A recorded booking delivery, routed to its booking and decided there; the delivery's stream gets its
+ * one settling event (CalcomWebhookRouted or CalcomWebhookOrphaned), written with the decision (where
+ * the store cannot write both at once: after it) and only while the stream holds nothing but the
+ * delivery. A conflict there means someone settled it first, deciding on the same delivery: `alreadySettled`.
  */
-export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDelivery, from: { practiceId?: string }, { now, causation, record }: SettleAt): Promise<Settled> => {
+export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDelivery, from: { practiceId?: string }, { now, causation }: SettleAt): Promise<Settled> => {
   const { deliveryId } = delivery;
   /** A write that a settling event of someone else's refused (on the delivery's stream): false. */
   const first = async (write: () => Promise<unknown>): Promise<boolean> => {
@@ -50,8 +36,7 @@ export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDeliver
   };
   const route = await routeDelivery(deps, delivery);
   if (!route) {
-    const reason = 'no booking of ours matches its booking_ref, uid or call_id';
-    const wrote = !record || (await first(() => recordOrphan(deps, delivery, reason, causation)));
+    const wrote = await first(() => recordOrphan(deps, delivery, NO_BOOKING, causation));
     return { applied: [], orphan: 'no_booking', ...(!wrote && { alreadySettled: true }) };
   }
   // A delivery signed by one practice's Cal.com never touches another practice's booking.
@@ -59,8 +44,8 @@ export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDeliver
   const target = loaded.state;
   const bookingPractice = target.practiceId ?? DEFAULT_PRACTICE_ID;
   if (from.practiceId !== undefined && bookingPractice !== from.practiceId) {
-    const reason = `the booking it names belongs to practice ${bookingPractice}, the delivery was signed by practice ${from.practiceId}`;
-    const wrote = !record || (await first(() => recordOrphan(deps, delivery, reason, causation)));
+    const reason = `${OTHER_PRACTICE} ${bookingPractice}, the delivery was signed by practice ${from.practiceId}`;
+    const wrote = await first(() => recordOrphan(deps, delivery, reason, causation));
     return { applied: [], orphan: 'other_practice', ...(!wrote && { alreadySettled: true }) };
   }
   const practiceDeps = deps.forPractice?.(bookingPractice) ?? deps;
@@ -69,13 +54,20 @@ export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDeliver
   const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId, via } };
   const routedAppend = { streamId: webhookStreamId(deliveryId), events: [toNewEvent(routed, causation, target.callId)], expectedVersion: UNSETTLED };
   let result: Awaited<ReturnType<typeof applyDelivery>> | undefined;
-  if (!(await first(async () => (result = await applyDelivery(practiceDeps, bookingId, delivery, now, causation, loaded, record ? { after: [routedAppend] } : undefined))))) {
+  if (!(await first(async () => (result = await applyDelivery(practiceDeps, bookingId, delivery, now, causation, loaded, { after: [routedAppend] }))))) {
     return { bookingId, applied: [], alreadySettled: true };
   }
   const applied = result!.appended.map((e) => e.type);
   // (A store that appends one stream at a time wrote the decision before the routing was refused.)
-  if (result!.refusedAfter === routedAppend.streamId) return { bookingId, applied, alreadySettled: true };
-  if (record && applied.length === 0 && !(await first(() => deps.store.appendToStream(routedAppend.streamId, routedAppend.events, { expectedVersion: UNSETTLED })))) {
+  if (result!.refusedAfter === routedAppend.streamId) {
+    const winner = await settledBefore(deps.store, deliveryId);
+    if (winner?.bookingId !== bookingId) {
+      const settledAs = winner?.bookingId ? `routed to booking ${winner.bookingId}` : winner?.orphan ? `orphaned (${winner.orphan})` : 'abandoned';
+      deps.telemetry.log('error', 'Cal.com delivery applied to a booking that another settler did not route it to', { alert: 'webhook_settled_twice', deliveryId, bookingId, applied, settledAs });
+    }
+    return { bookingId, applied, alreadySettled: true };
+  }
+  if (applied.length === 0 && !(await first(() => deps.store.appendToStream(routedAppend.streamId, routedAppend.events, { expectedVersion: UNSETTLED })))) {
     return { bookingId, applied, alreadySettled: true };
   }
   return { bookingId, applied };

@@ -26,12 +26,12 @@ export const errorBodySchema = z
 
 /** POST /webhooks/calcom 200 (calcomWebhooks.ts). */
 export const webhookReceiptSchema = z.object({
-  status: z.enum(['recorded', 'duplicate']).describe('duplicate: this exact body was delivered before; nothing changed'),
+  status: z.enum(['recorded', 'duplicate']).describe('duplicate: this exact body was delivered before; nothing changed (unless its first arrival was cut off before it was settled: then it is settled now)'),
   delivery_id: z.string().describe('First 40 hex digits of the SHA-256 of the body (stream calcom-webhook-<id>)'),
   booking_id: z.string().optional().describe('The booking it was routed to'),
   applied: z.array(z.string()).optional().describe('Events the delivery appended to the booking'),
-  orphan: z.string().optional().describe('ignored_trigger or no_booking: recorded, but matches no booking of ours'),
-  ignored: z.string().optional().describe('Why a delivery that is no booking event was ignored (Ping test, MEETING_*, a custom payload template)'),
+  orphan: z.string().optional().describe('ignored_trigger, no_booking or other_practice: recorded, but matches no booking of ours (or one of another practice than the one that signed it)'),
+  ignored: z.string().optional().describe('Why a delivery that is no booking event was ignored (Ping test, MEETING_*, a custom payload template), or that a duplicate was abandoned before and is not applied'),
 });
 sameType<Equals<z.infer<typeof webhookReceiptSchema>['status'], Exclude<WebhookOutcome['result'], 'invalid'>>>();
 
