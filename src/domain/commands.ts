@@ -58,6 +58,8 @@ export type BookingCommand =
       };
     }
   | { type: 'RecordAgentCancellation'; data: { reason?: string; now: string } }
+  /** Cal.com's cancel did not answer 200; what a lookup then found. */
+  | { type: 'RecordCancelLookup'; data: { lookup: ReconcileLookup; reason?: string; now: string } }
   /** reschedule_appointment: `moveId` is the same for every delivery of one function call. */
   | { type: 'RequestMove'; data: { moveId: string; byCallId: string; toSlotStart: string; now: string } }
   | {

@@ -3,6 +3,7 @@ import { classifyRefusal } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
 import { recordMoveAnswer, recordMoveFailure, requestMove } from './decideMove';
+import { recordAgentCancellation, recordCancelLookup } from './decideCancel';
 import { decideSearch } from './decideSearch';
 import { decideWebhook } from './decideWebhook';
 import { factsOf } from './facts';
@@ -58,12 +59,6 @@ const recordCalcomFailure = (c: Command<'RecordCalcomFailure'>, state: Booking):
   if (refusal.kind === 'slot_unavailable') return [{ type: 'SlotUnavailable', data: { ...facts, httpStatus: c.httpStatus, message: c.message } }];
   const field = refusal.kind === 'booking_field_required' ? { field: refusal.field } : {};
   return [{ type: 'CalcomRequestFailed', data: { ...facts, ...failure, refusal: refusal.kind, ...field } }];
-};
-
-const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
-  if (state.status === 'cancelled') return [];
-  if (!state.uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
-  return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
 };
 
 /**
@@ -132,6 +127,8 @@ export const decide = (command: BookingCommand, state: Booking): BookingEvent[] 
       return decideWebhook(command.data, state);
     case 'RecordAgentCancellation':
       return recordAgentCancellation(command.data, state);
+    case 'RecordCancelLookup':
+      return recordCancelLookup(command.data, state);
     case 'Reconcile':
       return reconcile(command.data, state);
     case 'RecordCalcomSearch':

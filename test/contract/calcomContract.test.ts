@@ -244,6 +244,32 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       expect(await statusOf(callId, bookingId)).toMatchObject({ status: 'cancelled', booking_status: 'reschedule_requested' });
     });
 
+    it('answers cancelled to a cancel_appointment Cal.com refuses because it cancelled the booking already (an earlier delivery\'s, whose record was lost), from its lookup', async () => {
+      const { bookingId, callId, booking } = await confirmedBooking();
+      const cancel = () => t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } });
+      // Cal.com cancelled it on an earlier request of this call; neither our record nor its webhook arrived.
+      calcom.keep({ ...calcom.bookings.get(booking.uid)!, status: 'CANCELLED' });
+
+      const answer = (await cancel()).json;
+
+      expect(answer).toMatchObject({ success: true, status: 'cancelled' });
+      expect(calcom.lookups).toContain(booking.uid);
+      const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
+      expect(events.slice(-2).map((e) => [e.type, e.data.purpose ?? e.data.source])).toEqual([['CalcomBookingLookedUp', 'cancel'], ['BookingCancelled', 'lookup']]);
+      const lookups = calcom.lookups.length;
+      expect((await cancel()).json).toMatchObject({ success: true, status: 'cancelled' }); // and again, without asking Cal.com
+      expect(calcom.lookups.length).toBe(lookups);
+    });
+
+    it('says a cancel failed when Cal.com neither cancels nor holds the booking as cancelled', async () => {
+      const { bookingId, callId, booking } = await confirmedBooking();
+      calcom.bookings.delete(booking.uid); // 404 to the cancel and to the lookup
+      const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
+      expect(answer).toMatchObject({ success: false, status: 'error', retryable: true, booking_status: 'confirmed' });
+      const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
+      expect(events.at(-1)).toMatchObject({ type: 'CalcomBookingLookedUp', data: { purpose: 'cancel', outcome: 'not_found' } });
+    });
+
     it('records a plain cancellation', async () => {
       const { bookingId, callId, booking } = await confirmedBooking();
       expect((await deliver(bookingCancelled(booking, { cancelledBy: 'erika@example.com' }))).json.applied).toEqual(['BookingCancelled']);

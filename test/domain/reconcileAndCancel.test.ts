@@ -51,6 +51,38 @@ describe('RecordAgentCancellation', () => {
   });
 });
 
+describe('RecordCancelLookup (Cal.com did not answer the cancel with 200)', () => {
+  const looked = (lookup: import('../../src/domain').ReconcileLookup) => ({ type: 'RecordCancelLookup' as const, data: { lookup, reason: 'caller asked', now: later } });
+  const facts = { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: delivery().uid };
+
+  it('given an accepted booking Cal.com holds as cancelled, when the lookup is recorded, then it is cancelled, by lookup', () => {
+    given([requested(), accepted()])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL }))
+      .then([
+        { type: 'CalcomBookingLookedUp', data: { ...facts, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } },
+        { type: 'BookingCancelled', data: { ...facts, source: 'lookup', reason: 'caller asked' } },
+      ]);
+  });
+
+  it.each([
+    ['holds it accepted', { outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL }],
+    ['does not know it', { outcome: 'not_found' }],
+    ['cannot be reached', { outcome: 'unreachable' }],
+  ] as const)('given Cal.com %s, then only the lookup is recorded and the booking stands', (_name, lookup) => {
+    given([requested(), accepted()]).when(looked(lookup)).thenState({ status: 'awaiting_webhook' });
+    given([requested(), accepted()]).when(looked(lookup)).then([{ type: 'CalcomBookingLookedUp', data: { ...facts, ...lookup, purpose: 'cancel' } }]);
+  });
+
+  it('given a booking cancelled already, then nothing is recorded', () => {
+    given([requested(), accepted()])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled' }))
+      .thenState({ status: 'cancelled' });
+    given([requested(), accepted(), { type: 'BookingCancelled', data: { ...facts, occurredAt: REQUESTED_AT, source: 'agent' } }])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled' }))
+      .then([]);
+  });
+});
+
 describe('Reconcile after Cal.com failures', () => {
   const failed = (reason: 'timeout' | 'network'): import('../../src/domain').BookingEvent => ({
     type: 'CalcomRequestFailed',

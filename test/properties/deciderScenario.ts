@@ -110,7 +110,8 @@ export type Step =
   | { kind: 'webhook'; pick: number }
   | { kind: 'reconcile'; reconcile: typeof reconcileArb extends fc.Arbitrary<infer T> ? T : never }
   | { kind: 'verify'; lookup: ReconcileLookup }
-  | { kind: 'cancel'; reason?: string };
+  | { kind: 'cancel'; reason?: string }
+  | { kind: 'cancelLookup'; lookup: ReconcileLookup };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Step>({ kind: 'request' }) },
@@ -120,6 +121,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: reconcileArb.map((reconcile): Step => ({ kind: 'reconcile', reconcile })) },
   { weight: 1, arbitrary: lookupArb.map((lookup): Step => ({ kind: 'verify', lookup })) },
   { weight: 1, arbitrary: fc.option(fc.constantFrom('changed plans', 'krank'), { nil: undefined }).map((reason): Step => ({ kind: 'cancel', reason })) },
+  { weight: 1, arbitrary: lookupArb.map((lookup): Step => ({ kind: 'cancelLookup', lookup })) },
 );
 
 /** Who holds each uid's claim in this scenario's world (one owner per uid, or none). */
@@ -217,6 +219,8 @@ export const toCommand = (scenario: Scenario, { step, at }: Scenario['steps'][nu
       return { type: 'Reconcile', data: { ...step.reconcile, now } };
     case 'cancel':
       return { type: 'RecordAgentCancellation', data: { ...(step.reason !== undefined && { reason: step.reason }), now } };
+    case 'cancelLookup':
+      return { type: 'RecordCancelLookup', data: { lookup: step.lookup, now } };
   }
 };
 

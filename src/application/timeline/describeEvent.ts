@@ -186,7 +186,8 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
       return plain(`BOOKING_REQUESTED webhook: the host must confirm uid ${event.data.uid}`, defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }), { ...base, uid: event.data.uid });
     case 'BookingCancelled': {
       const d = event.data;
-      return plain(`Cancelled (${d.source === 'agent' ? 'by the caller through the agent' : 'by Cal.com webhook'}) uid ${d.uid}${d.reason ? `: ${maskContactsIn(d.reason)}` : ''}`, defined({ uid: d.uid, source: d.source, deliveryId: d.deliveryId }), { ...base, uid: d.uid });
+      const by = d.source === 'agent' ? 'by the caller through the agent' : d.source === 'lookup' ? 'found cancelled at Cal.com when the caller asked to cancel' : 'by Cal.com webhook';
+      return plain(`Cancelled (${by}) uid ${d.uid}${d.reason ? `: ${maskContactsIn(d.reason)}` : ''}`, defined({ uid: d.uid, source: d.source, deliveryId: d.deliveryId }), { ...base, uid: d.uid });
     }
     case 'BookingRejected':
       return plain(`Rejected by the host (BOOKING_REJECTED) uid ${event.data.uid}${event.data.reason ? `: ${maskContactsIn(event.data.reason)}` : ''}`, defined({ uid: event.data.uid, deliveryId: event.data.deliveryId }), { ...base, uid: event.data.uid });
@@ -212,7 +213,7 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
     case 'CalcomBookingLookedUp': {
       const d = event.data;
       const found = d.outcome === 'found' ? `found (status ${d.calcomStatus ?? '?'}${d.metadataCallId ? `, call_id ${d.metadataCallId}` : ''})` : d.outcome.replace(/_/g, ' ');
-      const who = d.purpose === 'host_acceptance' ? 'Looked up (to verify the host acceptance)' : d.purpose === 'call_ended' ? 'The call ended unproven: looked up' : 'Reconciler looked up';
+      const who = { host_acceptance: 'Looked up (to verify the host acceptance)', call_ended: 'The call ended unproven: looked up', cancel: 'Cal.com did not confirm the cancel: looked up', reconcile: 'Reconciler looked up' }[d.purpose];
       return plain(`${who} ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, metadataCallId: d.metadataCallId, purpose: d.purpose }), { ...base, uid: d.uid ?? null });
     }
     case 'BookingMoveRequested': {

@@ -1,5 +1,6 @@
 import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
+import { lookUpCalcomBooking } from '../calcomLookup';
 import { messages } from '../messages';
 import { reportRefusedApiKey } from '../refusedApiKey';
 import type { RequestContext, UseCaseDeps } from './deps';
@@ -21,11 +22,16 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
     reportRefusedApiKey(deps.telemetry, { bookingId });
     return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
   }
-  if (result.outcome !== 'cancelled') {
-    deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus });
-    return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: state.status, retryable: true };
-  }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
+  if (result.outcome !== 'cancelled') {
+    // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses, as
+    // API v2 answers 500 for it. What Cal.com holds decides; the lookup is recorded either way.
+    const lookup = await lookUpCalcomBooking(deps.calcom, state.uid);
+    const looked = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCancelLookup', data: { lookup, reason: input.reason, now: deps.now().toISOString() } }, causation);
+    if (looked.state.status === 'cancelled') return { ...answerFor(looked.state, deps.settings.timeZone, [], language), success: true };
+    deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus, lookup: lookup.outcome });
+    return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: looked.state.status, retryable: true };
+  }
   const { state: after } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordAgentCancellation', data: { reason: input.reason, now: deps.now().toISOString() } }, causation);
   // The cancellation the caller asked for happened: a success.
   return { ...answerFor(after, deps.settings.timeZone, [], language), success: true };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bookingFacts } from './common';
 
 /** Why we asked Cal.com (v1 events were all `reconcile`; the upcaster says so). */
-export const lookupPurposes = ['reconcile', 'host_acceptance', 'call_ended'] as const;
+export const lookupPurposes = ['reconcile', 'host_acceptance', 'call_ended', 'cancel'] as const;
 
 /** We asked Cal.com what it holds for a booking (GET /v2/bookings/{uid}), and this is what it said. */
 export const CalcomBookingLookedUp = z.object({

@@ -45,7 +45,8 @@ export const BookingCancelled = z.object({
   data: z.object({
     ...bookingFacts,
     uid: z.string(),
-    source: z.enum(['webhook', 'agent']),
+    /** agent: Cal.com cancelled it at the caller's request; lookup: Cal.com held it cancelled when the caller asked (our earlier request, or the host). */
+    source: z.enum(['webhook', 'agent', 'lookup']),
     reason: z.string().optional(),
     deliveryId: z.string().optional(),
   }),

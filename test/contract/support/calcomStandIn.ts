@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import nock from 'nock';
 import { fixtureBooking, type ResolvedBooking } from '../../fixtures/calcom/booking';
-import { bookingFound, bookingNotFound, bookingOutput, bookingsList, createdBooking, rescheduleCancelled, rescheduledBooking, slots, type ApiAnswer } from '../../fixtures/calcom/apiAnswers';
+import { alreadyCancelled, bookingFound, bookingNotFound, bookingOutput, bookingsList, createdBooking, rescheduleCancelled, rescheduledBooking, slots, type ApiAnswer } from '../../fixtures/calcom/apiAnswers';
 import schemas from '../../fixtures/calcom/createBookingInput.openapi.json';
 import { CALCOM_BASE } from '../../support/testService';
 
@@ -117,6 +117,7 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
       const uid = decodeURIComponent(uri.split('/')[3]!);
       const booking = bookings.get(uid);
       if (!booking) return reply(bookingNotFound(uid));
+      if (booking.status === 'CANCELLED') return reply(alreadyCancelled());
       bookings.set(uid, { ...booking, status: 'CANCELLED' });
       return reply({ status: 200, body: { status: 'success', data: bookingOutput({ ...booking, status: 'CANCELLED' }) } });
     })
