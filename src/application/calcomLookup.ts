@@ -5,6 +5,9 @@ import type { CalcomClient } from './ports/calcom';
 export const lookUpCalcomBooking = async (calcom: CalcomClient, uid: string | undefined): Promise<ReconcileLookup> => {
   if (!uid) return { outcome: 'not_looked_up' };
   const result = await calcom.getBooking(uid);
-  if (result.outcome === 'found') return { outcome: 'found', calcomStatus: result.booking.status, metadataCallId: result.booking.metadata.call_id };
+  if (result.outcome === 'found') {
+    const { status, metadata, rescheduledToUid } = result.booking;
+    return { outcome: 'found', calcomStatus: status, metadataCallId: metadata.call_id, ...(rescheduledToUid !== undefined && { rescheduledToUid }) };
+  }
   return { outcome: result.outcome === 'not_found' ? 'not_found' : 'unreachable' };
 };

@@ -177,6 +177,8 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
     case 'BookingResumeStarted':
       return { ...state, resume: { startedAt: event.data.occurredAt, attempts: event.data.attempt } };
     case 'CalcomBookingLookedUp': {
+      // A cancel's lookup that found nothing does not replace what the last one found (the reconciler's, shown beside an unconfirmed booking).
+      if (event.data.purpose === 'cancel' && event.data.outcome !== 'found') return state;
       const { outcome, calcomStatus, metadataCallId, occurredAt } = event.data;
       const metadataCallIdMatches = outcome === 'found' ? metadataCallId === state.callId : undefined;
       return { ...state, lastLookup: { outcome, calcomStatus, metadataCallIdMatches, at: occurredAt } };

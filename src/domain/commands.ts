@@ -116,7 +116,8 @@ export type CalcomSearch =
   | { outcome: 'none' | 'unreachable' };
 
 export type ReconcileLookup =
-  | { outcome: 'found'; calcomStatus: string; metadataCallId?: string }
+  /** `rescheduledToUid`: Cal.com moved this booking to another uid (the old one is then CANCELLED). */
+  | { outcome: 'found'; calcomStatus: string; metadataCallId?: string; rescheduledToUid?: string }
   | { outcome: 'not_found' | 'not_looked_up' | 'unreachable' };
 
 export class BookingRuleViolation extends Error {

@@ -12,18 +12,25 @@ export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, s
   return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
 };
 
-const foundCancelled = (lookup: ReconcileLookup): boolean => lookup.outcome === 'found' && lookup.calcomStatus === 'cancelled';
+/**
+ * Cal.com holds the uid cancelled, and not because it moved the booking: a reschedule marks the old uid
+ * CANCELLED while the booking lives on at the new one (the lookup says where, `rescheduledToUid`), and a
+ * move of ours under way or unproven means the same may have happened without the lookup knowing.
+ */
+const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
+  lookup.outcome === 'found' && lookup.calcomStatus === 'cancelled' && lookup.rescheduledToUid === undefined && !state.move && state.lastMove?.outcome !== 'unproven';
 
 /**
- * Cal.com's cancel did not answer 200 (an already cancelled booking makes it throw, which API v2 answers
- * 500), so we asked what it holds: the lookup is recorded, and a booking Cal.com holds as cancelled is
- * cancelled (`source: 'lookup'`: by our earlier request, or by the host). Anything else changes nothing.
+ * Cal.com's cancel did not answer 200 (a second cancel of a cancelled booking is refused: 400 "This
+ * booking has already been cancelled."), so we asked what it holds: the lookup is recorded, and a booking
+ * Cal.com holds as cancelled for good is cancelled (`source: 'lookup'`: by our earlier request, or by the
+ * host). Anything else changes nothing.
  */
 export const recordCancelLookup = ({ lookup, reason, now }: Command<'RecordCancelLookup'>, state: Booking): BookingEvent[] => {
   if (state.status === 'cancelled' || !state.uid) return [];
   const facts = factsOf(state, now);
   const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
   const looked: BookingEvent = { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'cancel' } };
-  if (!foundCancelled(lookup)) return [looked];
+  if (!cancelledForGood(lookup, state)) return [looked];
   return [looked, { type: 'BookingCancelled', data: { ...facts, uid: state.uid, source: 'lookup', reason } }];
 };

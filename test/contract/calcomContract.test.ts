@@ -261,6 +261,19 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       expect(calcom.lookups.length).toBe(lookups);
     });
 
+    it('never answers cancelled for a booking Cal.com moved to a new uid: its old uid is CANCELLED by the move, the booking lives on', async () => {
+      const { bookingId, callId } = await confirmedBooking();
+      const moved = (await t.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-08', new_time: '10:00' } })).json;
+      expect(moved).toMatchObject({ booking_id: bookingId, status: 'pending' }); // Cal.com moved it; its webhook has not come
+
+      const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
+
+      expect(answer).toMatchObject({ success: false, status: 'error' });
+      const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
+      expect(events.at(-1)).toMatchObject({ type: 'CalcomBookingLookedUp', data: { purpose: 'cancel', outcome: 'found', calcomStatus: 'cancelled' } });
+      expect(events.map((e) => e.type)).not.toContain('BookingCancelled');
+    });
+
     it('says a cancel failed when Cal.com neither cancels nor holds the booking as cancelled', async () => {
       const { bookingId, callId, booking } = await confirmedBooking();
       calcom.bookings.delete(booking.uid); // 404 to the cancel and to the lookup

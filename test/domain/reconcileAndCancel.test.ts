@@ -1,5 +1,5 @@
 import { given } from '../support/deciderSpecification';
-import { BOOKING, CALL, REQUESTED_AT, accepted, delivery, requested } from '../support/bookingFixtures';
+import { BOOKING, CALL, REQUESTED_AT, SLOT, accepted, delivery, requested } from '../support/bookingFixtures';
 
 const windowMs = 15 * 60_000;
 const later = new Date(Date.parse(REQUESTED_AT) + windowMs + 1_000).toISOString();
@@ -74,12 +74,33 @@ describe('RecordCancelLookup (Cal.com did not answer the cancel with 200)', () =
   });
 
   it('given a booking cancelled already, then nothing is recorded', () => {
-    given([requested(), accepted()])
-      .when(looked({ outcome: 'found', calcomStatus: 'cancelled' }))
-      .thenState({ status: 'cancelled' });
     given([requested(), accepted(), { type: 'BookingCancelled', data: { ...facts, occurredAt: REQUESTED_AT, source: 'agent' } }])
       .when(looked({ outcome: 'found', calcomStatus: 'cancelled' }))
       .then([]);
+  });
+
+  it('given Cal.com holds the uid cancelled because it moved the booking to another uid, then the booking stands', () => {
+    given([requested(), accepted()])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, rescheduledToUid: 'uidMovedHere' }))
+      .then([{ type: 'CalcomBookingLookedUp', data: { ...facts, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } }]);
+  });
+
+  it('given a move of ours under way, then a cancelled old uid is not taken as cancelled (the move may have made it so)', () => {
+    const moveRequested: import('../../src/domain').BookingEvent = {
+      type: 'BookingMoveRequested',
+      data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, moveId: 'move-1', byCallId: CALL, fromUid: delivery().uid, fromSlotStart: SLOT, toSlotStart: '2025-10-17T07:00:00.000Z' },
+    };
+    given([requested(), accepted(), moveRequested]).when(looked({ outcome: 'found', calcomStatus: 'cancelled' })).thenState({ status: 'awaiting_webhook' });
+  });
+
+  it('keeps what the last lookup found when a cancel\'s lookup finds nothing', () => {
+    const reconciled: import('../../src/domain').BookingEvent = {
+      type: 'CalcomBookingLookedUp',
+      data: { ...facts, occurredAt: REQUESTED_AT, outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL, purpose: 'reconcile' },
+    };
+    given([requested(), accepted(), reconciled])
+      .when(looked({ outcome: 'unreachable' }))
+      .thenState({ lastLookup: { outcome: 'found', calcomStatus: 'accepted', metadataCallIdMatches: true, at: REQUESTED_AT } });
   });
 });
 

@@ -24,8 +24,8 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   if (result.outcome !== 'cancelled') {
-    // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses, as
-    // API v2 answers 500 for it. What Cal.com holds decides; the lookup is recorded either way.
+    // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses
+    // (400 "This booking has already been cancelled."). What Cal.com holds decides; the lookup is recorded either way.
     const lookup = await lookUpCalcomBooking(deps.calcom, state.uid);
     const looked = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCancelLookup', data: { lookup, reason: input.reason, now: deps.now().toISOString() } }, causation);
     if (looked.state.status === 'cancelled') return { ...answerFor(looked.state, deps.settings.timeZone, [], language), success: true };

@@ -126,7 +126,9 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
       const uid = decodeURIComponent(uri.split('/').pop()!);
       state.lookups.push(uid);
       const booking = bookings.get(uid);
-      return reply(booking ? bookingFound(booking) : bookingNotFound(uid));
+      // output.service.ts: a rescheduled booking's output names the booking it was moved to (getByFromReschedule).
+      const movedTo = booking?.rescheduled ? [...bookings.values()].find((b) => b.fromReschedule === uid)?.uid : undefined;
+      return reply(booking ? bookingFound(booking, movedTo ? { rescheduledToUid: movedTo } : {}) : bookingNotFound(uid));
     })
     .get('/v2/bookings')
     .query(true)
