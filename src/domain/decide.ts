@@ -6,7 +6,7 @@ import { recordMoveAnswer, recordMoveFailure, requestMove } from './decideMove';
 import { recordAgentCancellation, recordCancelLookup } from './decideCancel';
 import { decideSearch } from './decideSearch';
 import { decideWebhook } from './decideWebhook';
-import { factsOf } from './facts';
+import { factsOf, lookedUp } from './facts';
 import { settleHostAcceptance } from './hostAcceptance';
 import { startResume } from './resume';
 import { duplicateReasonsFor } from './verifyCalcomAnswer';
@@ -85,11 +85,7 @@ const reconcileMove = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: B
     const message = `Cal.com still holds uid ${move.fromUid} (${lookup.calcomStatus}) at the old time`;
     return [{ type: 'BookingMoveFailed', data: { ...facts, moveId: move.moveId, reason: 'not_moved', message, via: 'lookup' } }];
   }
-  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
-  return [
-    { type: 'CalcomBookingLookedUp', data: { ...facts, uid: move.fromUid, outcome: lookup.outcome, ...found, purpose: 'reconcile' } },
-    { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } },
-  ];
+  return [lookedUp(state, now, move.fromUid, lookup, 'reconcile'), { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } }];
 };
 
 const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booking): BookingEvent[] => {
@@ -97,12 +93,7 @@ const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booki
   if (!awaitsProof(state)) return [];
   const waitedMs = Date.parse(now) - Date.parse(state.requestedAt ?? now);
   if (waitedMs < windowMs) return [];
-  const facts = factsOf(state, now);
-  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
-  return [
-    { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'reconcile' } },
-    { type: 'BookingMarkedUnconfirmed', data: { ...facts, previousStatus: state.status, waitedMs } },
-  ];
+  return [lookedUp(state, now, state.uid, lookup, 'reconcile'), { type: 'BookingMarkedUnconfirmed', data: { ...factsOf(state, now), previousStatus: state.status, waitedMs } }];
 };
 
 const UNPROVEN = ['requested', 'awaiting_webhook', 'failed', 'awaiting_host'];
@@ -110,8 +101,7 @@ const UNPROVEN = ['requested', 'awaiting_webhook', 'failed', 'awaiting_host'];
 /** The call ended and the booking is still without proof: what Cal.com holds is recorded (nothing is concluded from it). */
 const lookUpAtCallEnd = ({ lookup, now }: Command<'LookUpAtCallEnd'>, state: Booking): BookingEvent[] => {
   if (!UNPROVEN.includes(state.status)) return [];
-  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
-  return [{ type: 'CalcomBookingLookedUp', data: { ...factsOf(state, now), uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'call_ended' } }];
+  return [lookedUp(state, now, state.uid, lookup, 'call_ended')];
 };
 
 /** The Booking decider: what the command means, as new facts, given everything we know. */

@@ -1,7 +1,7 @@
 import type { Booking } from './booking';
 import { BookingRuleViolation, type BookingCommand, type ReconcileLookup } from './commands';
 import type { BookingEvent } from './events';
-import { factsOf } from './facts';
+import { factsOf, lookedUp } from './facts';
 
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
 
@@ -28,9 +28,7 @@ const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
  */
 export const recordCancelLookup = ({ lookup, reason, now }: Command<'RecordCancelLookup'>, state: Booking): BookingEvent[] => {
   if (state.status === 'cancelled' || !state.uid) return [];
-  const facts = factsOf(state, now);
-  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
-  const looked: BookingEvent = { type: 'CalcomBookingLookedUp', data: { ...facts, uid: state.uid, outcome: lookup.outcome, ...found, purpose: 'cancel' } };
+  const looked = lookedUp(state, now, state.uid, lookup, 'cancel');
   if (!cancelledForGood(lookup, state)) return [looked];
-  return [looked, { type: 'BookingCancelled', data: { ...facts, uid: state.uid, source: 'lookup', reason } }];
+  return [looked, { type: 'BookingCancelled', data: { ...factsOf(state, now), uid: state.uid, source: 'lookup', reason } }];
 };

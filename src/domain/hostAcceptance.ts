@@ -1,7 +1,7 @@
 import type { Booking } from './booking';
 import type { ReconcileLookup } from './commands';
 import type { BookingEvent } from './events';
-import { factsOf } from './facts';
+import { factsOf, lookedUp } from './facts';
 
 /** Cal.com still holds the booking, accepted, with our call id in its stored metadata. */
 const backsUp = (booking: Booking, lookup: ReconcileLookup): boolean =>
@@ -14,11 +14,7 @@ const backsUp = (booking: Booking, lookup: ReconcileLookup): boolean =>
 export const settleHostAcceptance = (state: Booking, lookup: ReconcileLookup, now: string): BookingEvent[] => {
   const pending = state.hostAcceptance;
   if (!pending || state.confirmedAt !== undefined) return [];
-  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
-  const looked: BookingEvent = {
-    type: 'CalcomBookingLookedUp',
-    data: { ...factsOf(state, now), uid: pending.uid, outcome: lookup.outcome, ...found, purpose: 'host_acceptance', deliveryId: pending.deliveryId },
-  };
+  const looked = lookedUp(state, now, pending.uid, lookup, 'host_acceptance', pending.deliveryId);
   if (lookup.outcome === 'unreachable' || lookup.outcome === 'not_looked_up') return [looked];
   const fromDelivery = { ...factsOf(state, now), uid: pending.uid, deliveryId: pending.deliveryId };
   if (backsUp(state, lookup)) {
