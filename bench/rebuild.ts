@@ -7,6 +7,7 @@
  */
 import type { EventStore, StoredEvent } from '../src/application/ports/eventStore';
 import type { SqlDatabase, SqlExecutor } from '../src/adapters/sql/sqlDatabase';
+import { deliveryIdOfStream } from '../src/domain';
 import { appointmentsProjectionDefinition as appointments, rebuildProjection, REBUILD_BATCH_SIZE } from '../src/projections';
 import { storeLabel, type Store } from './support/benchDb';
 import type { ResultRow } from './support/report';
@@ -115,7 +116,7 @@ const baselineLoad = async (db: SqlDatabase, store: EventStore, base: string, ba
       else {
         const d = e.data as Data;
         const at = new Date(d.occurredAt).toISOString();
-        deliveries.push({ delivery_id: e.streamId.slice('calcom-webhook-'.length), trigger_event: d.triggerEvent, calcom_uid: d.uid, call_id: d.callId, practice_id: null, received_at: at, settled_at: null, settled_as: null, reason: null });
+        deliveries.push({ delivery_id: deliveryIdOfStream(e.streamId), trigger_event: d.triggerEvent, calcom_uid: d.uid, call_id: d.callId, practice_id: null, received_at: at, settled_at: null, settled_as: null, reason: null });
       }
     }
     count += events.length;

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../application/ports/eventStore';
 import type { SqlExecutor } from '../application/ports/sql';
+import { deliveryIdOfStream } from '../domain';
 
 /**
  * `bl_webhook_deliveries`: one row per recorded Cal.com booking delivery (CalcomWebhookReceived) and how it
@@ -37,9 +38,9 @@ export class DeliveryBatch {
 
   add(stored: StoredEvent): void {
     const settledAs = SETTLED_AS[stored.type];
-    if ((stored.type !== 'CalcomWebhookReceived' && !settledAs) || !stored.streamId.startsWith('calcom-webhook-')) return;
     // The delivery's id from its stream (`calcom-webhook-<id>`), not from data a reader would have to validate.
-    const id = stored.streamId.slice('calcom-webhook-'.length);
+    const id = deliveryIdOfStream(stored.streamId);
+    if ((stored.type !== 'CalcomWebhookReceived' && !settledAs) || id === undefined) return;
     const row = this.rows.get(id) ?? (Object.fromEntries(COLUMNS.map((c) => [c, c === 'delivery_id' ? id : null])) as DeliveryRow);
     const data = stored.data as Data;
     const at = occurredAt(stored);

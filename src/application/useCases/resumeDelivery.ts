@@ -1,10 +1,10 @@
 import { CalcomWebhookReceived, webhookStreamId, type DeliveryEvent } from '../../domain';
 import { readCalcomBody, toWebhookDelivery } from '../calcomWebhook';
 import { toNewEvent } from '../eventEnvelope';
-import { isConcurrencyError } from '../ports/eventStore';
 import { upcast } from '../upcasters';
 import type { UseCaseDeps } from './deps';
 import { settleDelivery } from './settleDelivery';
+import { SETTLED_ELSEWHERE, UNSETTLED, unlessSettledElsewhere } from './settledDelivery';
 
 export type DeliveryResumeOutcome = 'already_settled' | 'settled' | 'orphaned' | 'abandoned';
 
@@ -24,12 +24,8 @@ export const resumeDelivery = async (deps: UseCaseDeps, deliveryId: string, give
   const received = recorded.success ? recorded.data : undefined;
   const abandon = async (attempts: number, reason: string): Promise<DeliveryResumeOutcome> => {
     const event: DeliveryEvent = { type: 'CalcomWebhookAbandoned', data: { deliveryId, occurredAt: now, uid: received?.uid, callId: received?.callId, attempts, reason } };
-    try {
-      await deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(event, causation)], { expectedVersion: 1 });
-    } catch (error) {
-      if (isConcurrencyError(error)) return 'already_settled';
-      throw error;
-    }
+    const wrote = await unlessSettledElsewhere(deliveryId, () => deps.store.appendToStream(webhookStreamId(deliveryId), [toNewEvent(event, causation)], { expectedVersion: UNSETTLED }));
+    if (wrote === SETTLED_ELSEWHERE) return 'already_settled';
     deps.telemetry.webhookDelivery('abandoned');
     deps.telemetry.log('error', 'Cal.com delivery abandoned: it could not be settled', { alert: 'webhook_abandoned', deliveryId, uid: received?.uid, attempts, reason });
     return 'abandoned';

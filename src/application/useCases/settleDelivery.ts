@@ -1,20 +1,16 @@
 import { webhookStreamId, type DeliveryEvent, type WebhookDelivery } from '../../domain';
 import { loadBooking } from '../bookingRepository';
 import { toNewEvent, type Causation } from '../eventEnvelope';
-import { isConcurrencyError } from '../ports/eventStore';
 import { DEFAULT_PRACTICE_ID } from '../practice';
 import { applyDelivery } from './applyDelivery';
 import type { UseCaseDeps } from './deps';
 import { routeDelivery } from './routeDelivery';
-import { NO_BOOKING, OTHER_PRACTICE, settledBefore, type Settled } from './settledDelivery';
+import { NO_BOOKING, OTHER_PRACTICE, SETTLED_ELSEWHERE, UNSETTLED, settledBefore, unlessSettledElsewhere, type Settled } from './settledDelivery';
 
 interface SettleAt {
   now: string;
   causation: Causation;
 }
-
-/** The delivery's stream holds only its CalcomWebhookReceived: whoever settles it first writes the one settling event. */
-const UNSETTLED = 1;
 
 /**
  * A recorded booking delivery, routed to its booking and decided there; the delivery's stream gets its
@@ -24,20 +20,10 @@ const UNSETTLED = 1;
  */
 export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDelivery, from: { practiceId?: string }, { now, causation }: SettleAt): Promise<Settled> => {
   const { deliveryId } = delivery;
-  /** A write that a settling event of someone else's refused (on the delivery's stream): false. */
-  const first = async (write: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (isConcurrencyError(error) && error.streamId === webhookStreamId(deliveryId)) return false;
-      throw error;
-    }
-  };
   const route = await routeDelivery(deps, delivery);
   if (!route) {
-    const wrote = await first(() => recordOrphan(deps, delivery, NO_BOOKING, causation));
-    return { applied: [], orphan: 'no_booking', ...(!wrote && { alreadySettled: true }) };
+    const wrote = await unlessSettledElsewhere(deliveryId, () => recordOrphan(deps, delivery, NO_BOOKING, causation));
+    return { applied: [], orphan: 'no_booking', ...(wrote === SETTLED_ELSEWHERE && { alreadySettled: true }) };
   }
   // A delivery signed by one practice's Cal.com never touches another practice's booking.
   const loaded = route.loaded ?? (await loadBooking(deps.store, route.bookingId));
@@ -45,21 +31,19 @@ export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDeliver
   const bookingPractice = target.practiceId ?? DEFAULT_PRACTICE_ID;
   if (from.practiceId !== undefined && bookingPractice !== from.practiceId) {
     const reason = `${OTHER_PRACTICE} ${bookingPractice}, the delivery was signed by practice ${from.practiceId}`;
-    const wrote = await first(() => recordOrphan(deps, delivery, reason, causation));
-    return { applied: [], orphan: 'other_practice', ...(!wrote && { alreadySettled: true }) };
+    const wrote = await unlessSettledElsewhere(deliveryId, () => recordOrphan(deps, delivery, reason, causation));
+    return { applied: [], orphan: 'other_practice', ...(wrote === SETTLED_ELSEWHERE && { alreadySettled: true }) };
   }
   const practiceDeps = deps.forPractice?.(bookingPractice) ?? deps;
   const { bookingId, via } = route;
   // Its routing is written with what it decides (one transaction where the store can), or alone.
   const routed: DeliveryEvent = { type: 'CalcomWebhookRouted', data: { deliveryId, occurredAt: now, bookingId, via } };
   const routedAppend = { streamId: webhookStreamId(deliveryId), events: [toNewEvent(routed, causation, target.callId)], expectedVersion: UNSETTLED };
-  let result: Awaited<ReturnType<typeof applyDelivery>> | undefined;
-  if (!(await first(async () => (result = await applyDelivery(practiceDeps, bookingId, delivery, now, causation, loaded, { after: [routedAppend] }))))) {
-    return { bookingId, applied: [], alreadySettled: true };
-  }
-  const applied = result!.appended.map((e) => e.type);
+  const result = await unlessSettledElsewhere(deliveryId, () => applyDelivery(practiceDeps, bookingId, delivery, now, causation, loaded, { after: [routedAppend] }));
+  if (result === SETTLED_ELSEWHERE) return { bookingId, applied: [], alreadySettled: true };
+  const applied = result.appended.map((e) => e.type);
   // (A store that appends one stream at a time wrote the decision before the routing was refused.)
-  if (result!.refusedAfter === routedAppend.streamId) {
+  if (result.refusedAfter === routedAppend.streamId) {
     const winner = await settledBefore(deps.store, deliveryId);
     if (winner?.bookingId !== bookingId) {
       const settledAs = winner?.bookingId ? `routed to booking ${winner.bookingId}` : winner?.orphan ? `orphaned (${winner.orphan})` : 'abandoned';
@@ -67,8 +51,9 @@ export const settleDelivery = async (deps: UseCaseDeps, delivery: WebhookDeliver
     }
     return { bookingId, applied, alreadySettled: true };
   }
-  if (applied.length === 0 && !(await first(() => deps.store.appendToStream(routedAppend.streamId, routedAppend.events, { expectedVersion: UNSETTLED })))) {
-    return { bookingId, applied, alreadySettled: true };
+  if (applied.length === 0) {
+    const wrote = await unlessSettledElsewhere(deliveryId, () => deps.store.appendToStream(routedAppend.streamId, routedAppend.events, { expectedVersion: UNSETTLED }));
+    if (wrote === SETTLED_ELSEWHERE) return { bookingId, applied, alreadySettled: true };
   }
   return { bookingId, applied };
 };

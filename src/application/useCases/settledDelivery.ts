@@ -1,5 +1,5 @@
 import { webhookStreamId } from '../../domain';
-import type { EventStore } from '../ports/eventStore';
+import { isConcurrencyError, type EventStore } from '../ports/eventStore';
 
 /** What settling a delivery came to (settleDelivery), or how it had been settled before (settledBefore). */
 export interface Settled {
@@ -27,4 +27,20 @@ export const settledBefore = async (store: EventStore, deliveryId: string): Prom
   if (settling.type === 'CalcomWebhookRouted') return { bookingId: String(data.bookingId), applied: [], alreadySettled: true };
   if (settling.type === 'CalcomWebhookOrphaned') return { applied: [], orphan: String(data.reason).startsWith(OTHER_PRACTICE) ? 'other_practice' : 'no_booking', alreadySettled: true };
   return { applied: [], abandoned: true, alreadySettled: true };
+};
+
+/** The delivery's stream holds only its CalcomWebhookReceived: the one settling event is written at this version. */
+export const UNSETTLED = 1;
+
+/** What a write that another settler's event refused (a conflict on the delivery's stream) comes to. */
+export const SETTLED_ELSEWHERE = Symbol('settled elsewhere');
+
+/** `write`, unless someone settled the delivery first: then SETTLED_ELSEWHERE. */
+export const unlessSettledElsewhere = async <T>(deliveryId: string, write: () => Promise<T>): Promise<T | typeof SETTLED_ELSEWHERE> => {
+  try {
+    return await write();
+  } catch (error) {
+    if (isConcurrencyError(error) && error.streamId === webhookStreamId(deliveryId)) return SETTLED_ELSEWHERE;
+    throw error;
+  }
 };

@@ -73,4 +73,7 @@ export const deliveryEventSchema = z.discriminatedUnion('type', [
   CalcomWebhookAbandoned,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
-export const webhookStreamId = (deliveryId: string): string => `calcom-webhook-${deliveryId}`;
+const WEBHOOK_STREAM = 'calcom-webhook-';
+export const webhookStreamId = (deliveryId: string): string => `${WEBHOOK_STREAM}${deliveryId}`;
+/** The delivery a `calcom-webhook-<deliveryId>` stream is of; undefined for any other stream. */
+export const deliveryIdOfStream = (streamId: string): string | undefined => (streamId.startsWith(WEBHOOK_STREAM) ? streamId.slice(WEBHOOK_STREAM.length) : undefined);
