@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import { createDeliveryResumption, DELIVERY_ATTEMPTS } from '../../src/adapters/deliveryResumption';
@@ -6,15 +5,16 @@ import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 import { loadBooking } from '../../src/application/bookingRepository';
 import { toNewEvent } from '../../src/application/eventEnvelope';
 import type { CalcomClient } from '../../src/application/ports/calcom';
-import type { EventStore, NewEvent } from '../../src/application/ports/eventStore';
+import type { EventStore } from '../../src/application/ports/eventStore';
 import { silentTelemetry } from '../../src/application/ports/telemetry';
 import { bookAppointment } from '../../src/application/useCases/bookAppointment';
 import type { UseCaseDeps } from '../../src/application/useCases/deps';
-import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
+import { deliveryIdOf, receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
 import { resumeDelivery } from '../../src/application/useCases/resumeDelivery';
 import { webhookStreamId } from '../../src/domain';
 import { appointmentsProjectionDefinition as appointments, findUnsettledDeliveries, runProjectionToEnd } from '../../src/projections';
 import { sqlTargets } from '../support/databases';
+import { gatedAppends } from '../support/gatedAppends';
 import { oneStreamAtATime } from '../support/oneStreamAtATime';
 import { freshBooking, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
 import { testSettings } from '../support/settings';
@@ -27,16 +27,10 @@ const EVENT_TYPE = 2563193;
 const LATER = new Date(Date.parse('2035-01-01T00:00:00.000Z'));
 
 /** Appends that touch a stream `fails` names fail, every time (a database that went away mid-request); the others go through. */
-const failingAppends = (store: EventStore, fails: (streamId: string) => boolean, failure = () => new Error('Connection terminated unexpectedly')): EventStore => {
-  const refuse = (streamIds: string[]) => {
+const failingAppends = (store: EventStore, fails: (streamId: string) => boolean, failure = () => new Error('Connection terminated unexpectedly')): EventStore =>
+  gatedAppends(store, (streamIds) => {
     if (streamIds.some(fails)) throw failure();
-  };
-  return {
-    ...store,
-    appendToStream: async (streamId: string, events: NewEvent[], options?: Parameters<EventStore['appendToStream']>[2]) => (refuse([streamId]), store.appendToStream(streamId, events, options)),
-    ...(store.appendToStreams && { appendToStreams: async (appends) => (refuse(appends.map((a) => a.streamId)), store.appendToStreams!(appends)) }),
-  };
-};
+  });
 /** What fails the same way every time it is tried (not the database going away). */
 const checkViolation = () => Object.assign(new Error('new row for relation "bl_events" violates check constraint'), { code: '23514' });
 /** The delivery's own record succeeds; what it decides for the booking does not. */
@@ -78,8 +72,6 @@ describe.each(sqlTargets)('resuming recorded Cal.com deliveries (%s)', (_name, o
     expect((await loadBooking(store, bookingId)).state.status).toBe('awaiting_webhook');
     return { bookingId, body: Buffer.from(JSON.stringify(webhookFor(created.get(bookingId)!))) };
   };
-  /** The delivery id receiveCalcomWebhook gives a body (its hash). */
-  const deliveryIdOf = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 40);
   /** When the delivery arrives and settling it fails after it was recorded: its id, unsettled. */
   const whenSettlingFails = async (body: Buffer) => {
     await expect(receiveCalcomWebhook({ ...deps, store: failingBookingAppends(store) }, body)).rejects.toThrow('Connection terminated');

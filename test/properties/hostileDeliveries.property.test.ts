@@ -1,20 +1,20 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 import { loadBooking } from '../../src/application/bookingRepository';
 import type { CalcomClient, CreateBookingInput, CreateBookingResult } from '../../src/application/ports/calcom';
-import type { EventStore, StreamAppend } from '../../src/application/ports/eventStore';
+import type { EventStore } from '../../src/application/ports/eventStore';
 import { silentTelemetry } from '../../src/application/ports/telemetry';
 import { readUidOwner } from '../../src/application/uidClaims';
 import { bookAppointment } from '../../src/application/useCases/bookAppointment';
 import { cancelAppointment } from '../../src/application/useCases/cancelAppointment';
 import type { UseCaseDeps } from '../../src/application/useCases/deps';
-import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
+import { deliveryIdOf, receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
 import { resumeDelivery } from '../../src/application/useCases/resumeDelivery';
 import { bookingIdFor } from '../../src/domain';
 import { appointmentsProjectionDefinition as appointments, runProjectionToEnd } from '../../src/projections';
 import { openMemoryPglite } from '../support/databases';
+import { gatedAppends } from '../support/gatedAppends';
 import { oneStreamAtATime } from '../support/oneStreamAtATime';
 import { testSettings } from '../support/settings';
 
@@ -132,15 +132,10 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
         // A delivery cut off after `appends` appends (one several-stream append counts once): every later one fails.
         const cutOffStore = (appends: number): EventStore => {
           let left = appends;
-          const take = () => {
+          return gatedAppends(store, () => {
             if (left <= 0) throw new Error('Connection terminated unexpectedly');
             left -= 1;
-          };
-          return {
-            ...store,
-            appendToStream: async (streamId, events, options) => (take(), store.appendToStream(streamId, events, options)),
-            ...(store.appendToStreams && { appendToStreams: async (appends: StreamAppend[]) => (take(), store.appendToStreams!(appends)) }),
-          };
+          });
         };
         const cutOff: string[] = [];
         const resumeCutOff = async () => {
@@ -160,7 +155,7 @@ describe('signed but hostile Cal.com deliveries, through the application (PGlite
                 const raw = Buffer.from(body(op.delivery, n));
                 // (It may need no more appends than it was allowed: then it settles on arrival.)
                 await receiveCalcomWebhook({ ...deps, store: cutOffStore(op.delivery.cutOffAfter) }, raw).catch((error: Error) => expect(error.message).toBe('Connection terminated unexpectedly'));
-                cutOff.push(createHash('sha256').update(raw).digest('hex').slice(0, 40));
+                cutOff.push(deliveryIdOf(raw));
               } else if (op.kind === 'deliver') {
                 await receiveCalcomWebhook(deps, Buffer.from(body(op.delivery, n)));
               } else if (op.kind === 'resume') {

@@ -35,6 +35,9 @@ const firstFact = (deliveryId: string, now: string, raw: string, read: ReadWebho
   }
 };
 
+/** A delivery's id: the first 40 hex digits of the SHA-256 of its raw body (the same bytes, the same delivery). */
+export const deliveryIdOf = (rawBody: Buffer): string => createHash('sha256').update(rawBody).digest('hex').slice(0, 40);
+
 /**
  * An authentic Cal.com delivery: record it durably first (stream per body hash, so a redelivery is
  * recognised), then route it to its booking and let the decider say what it means (settleDelivery).
@@ -42,7 +45,7 @@ const firstFact = (deliveryId: string, now: string, raw: string, read: ReadWebho
  * crash or an error interrupted (Cal.com does not deliver it again) is settled by the delivery resumer.
  */
 export const receiveCalcomWebhook = async (deps: UseCaseDeps, rawBody: Buffer, contentType?: string, from: { practiceId?: string } = {}): Promise<WebhookOutcome> => {
-  const deliveryId = createHash('sha256').update(rawBody).digest('hex').slice(0, 40);
+  const deliveryId = deliveryIdOf(rawBody);
   const now = deps.now().toISOString();
   const causation: Causation = { correlationId: deliveryId, causationId: deliveryId };
   const raw = rawBody.toString('utf8');
