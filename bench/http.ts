@@ -17,6 +17,7 @@ import { freshPostgres, postgresUrl, storeLabel, type Store } from './support/be
 import { startBaselineProcess, startServiceProcess, type Build, type Child } from './support/children';
 import { runLoad, runPaced, type LoadRequest, type LoadResult } from './support/load';
 import { startLocalCalcom } from './support/localCalcom';
+import { machineCpuWatch, type MachineCpu } from './support/machineCpu';
 import { figure, rssTarget, type ResultRow } from './support/report';
 import { bookingCreatedBody } from './support/calcomWebhooks';
 import { bookRequest } from './support/bookRequest';
@@ -123,6 +124,8 @@ interface Measured {
   how: string;
   cpuMsPerRequest: number;
   acked: number;
+  /** The machine during the measured run: how busy its cores were, PostgreSQL's share. */
+  machine: MachineCpu;
 }
 
 const check = (runs: LoadResult[], url: string) => {
@@ -133,23 +136,32 @@ const check = (runs: LoadResult[], url: string) => {
 /** A closed-loop phase: a warm-up (not measured), then the measured run with the child's peak RSS and CPU. */
 const phase = async (child: Child, options: HttpOptions, connections: number, next: () => LoadRequest): Promise<Measured> => {
   const warm = await runLoad({ url: child.url, connections: Math.min(connections, 10), seconds: options.warmSeconds, next });
+  const machine = machineCpuWatch();
   child.probe.start();
+  machine.watch.start();
   const load = await runLoad({ url: child.url, connections, seconds: options.seconds, next });
+  machine.watch.stop();
   const probe = child.probe.stop();
   check([warm, load], child.url);
-  return { load, ...probe, cpuMsPerRequest: (probe.cpuSeconds * 1000) / load.requests, acked: warm.requests + load.requests };
+  return { load, ...probe, cpuMsPerRequest: (probe.cpuSeconds * 1000) / load.requests, acked: warm.requests + load.requests, machine: machine.used() };
 };
 
 /** The same callers at a fixed, non-saturating rate. */
 const paced = async (child: Child, options: HttpOptions, next: () => LoadRequest): Promise<Measured> => {
+  const machine = machineCpuWatch();
   child.probe.start();
+  machine.watch.start();
   const load = await runPaced({ url: child.url, callers: options.bookConnections, rate: options.pacedRate, seconds: options.seconds, next });
+  machine.watch.stop();
   const probe = child.probe.stop();
   check([load], child.url);
-  return { load, ...probe, cpuMsPerRequest: (probe.cpuSeconds * 1000) / load.requests, acked: load.requests };
+  return { load, ...probe, cpuMsPerRequest: (probe.cpuSeconds * 1000) / load.requests, acked: load.requests, machine: machine.used() };
 };
 
 const ms = (value: number) => fmt(value, 1);
+/** PostgreSQL's CPU (all its processes, whoever they served) per request of the phase; 0 on PGlite, which runs inside the service. */
+const pgMsPerRequest = (m: Measured) => (m.machine.postgresSeconds * 1000) / m.load.requests;
+const busy = (m: Measured) => (m.machine.busyShare * 100).toFixed(0);
 
 export const benchHttp = async (store: Store, build: Build, options: HttpOptions, log: (line: string) => void): Promise<ResultRow[]> => {
   const label = storeLabel(store);
@@ -178,7 +190,8 @@ export const benchHttp = async (store: Store, build: Build, options: HttpOptions
     if (lost > 0 || lostBase > 0) throw new Error(`acknowledged webhooks not stored: service ${lost}, baseline ${lostBase}`);
 
     const b = (m: Measured) =>
-      `p50 ${ms(m.load.p50)} / p99 ${ms(m.load.p99)} ms, ${fmt(m.load.perSecond)}/s, ${fmt(m.peakMiB)} MiB, ${m.cpuMsPerRequest.toFixed(2)} ms CPU/request`;
+      `p50 ${ms(m.load.p50)} / p99 ${ms(m.load.p99)} ms, ${fmt(m.load.perSecond)}/s, ${fmt(m.peakMiB)} MiB, ${m.cpuMsPerRequest.toFixed(2)} ms CPU/request` +
+      `, PostgreSQL ${pgMsPerRequest(m).toFixed(2)} ms/request, cores ${busy(m)} % busy`;
     log(`book_appointment ${label}, ${options.bookConnections} connections: service ${b(bookOurs)}; proxy ${b(bookBase)}`);
     log(`book_appointment ${label}, ${options.bookConnections} callers at ${options.pacedRate}/s: service ${b(pacedOurs)}; proxy ${b(pacedBase)}`);
     log(`webhooks ${label}: service ${b(hookOurs)}; HMAC+INSERT ${b(hookBase)}; every acknowledged delivery stored (${fmt(hookOurs.acked)} acked, ${fmt(stored!.n)} stored)`);
@@ -192,15 +205,23 @@ export const benchHttp = async (store: Store, build: Build, options: HttpOptions
     // Issue 15, item 3: on PostgreSQL at least 400 bookings/s and at most 3 ms of service CPU a booking; webhooks at least half the baseline.
     const onPostgres = (target: string, met: boolean) => (store === 'postgres' ? { target, met } : {});
     const ingest = hookOurs.load.perSecond / hookBase.load.perSecond;
+    // What limits a closed loop (issue 15: "measured, not guessed"): the machine's cores, and who used them.
+    const saturation = (n: string, ours: Measured, base: Measured, baseLabel: string) => [
+      figure(`${n}: the machine's cores busy (%)`, label, ours.machine.busyShare * 100, base.machine.busyShare * 100, baseLabel, { compare: 'difference', unit: 'points' }),
+      ...(store === 'postgres' ? [figure(`${n}: PostgreSQL's CPU per request (ms)`, label, pgMsPerRequest(ours), pgMsPerRequest(base), baseLabel, { digits: 2, compare: 'difference' })] : []),
+    ];
     return [
       figure(`3. book_appointment, ${c} connections closed loop: p50 (ms)`, label, bookOurs.load.p50, bookBase.load.p50, 'proxy', late),
       figure(`3. book_appointment, ${c} connections closed loop: p99 (ms)`, label, bookOurs.load.p99, bookBase.load.p99, 'proxy', p99(bookOurs, bookBase, 15)),
       figure(`3. book_appointment, ${c} connections closed loop (requests/s)`, label, bookOurs.load.perSecond, bookBase.load.perSecond, 'proxy', onPostgres('≥ 400/s', bookOurs.load.perSecond >= 400)),
       figure(`3. book_appointment, service CPU per request (ms)`, label, bookOurs.cpuMsPerRequest, bookBase.cpuMsPerRequest, 'proxy', { digits: 2, ratioDigits: 1, ...onPostgres('≤ 3 ms', bookOurs.cpuMsPerRequest <= 3) }),
+      ...saturation(`3. book_appointment, ${c} connections closed loop`, bookOurs, bookBase, 'proxy'),
       figure(`3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p50 (ms)`, label, pacedOurs.load.p50, pacedBase.load.p50, 'proxy', late),
       figure(`3. book_appointment, ${c} callers paced at ${options.pacedRate}/s: p99 (ms)`, label, pacedOurs.load.p99, pacedBase.load.p99, 'proxy', p99(pacedOurs, pacedBase, 10)),
       figure(`4. webhook ingest, ${options.webhookConnections} connections (deliveries/s)`, label, hookOurs.load.perSecond, hookBase.load.perSecond, 'HMAC+INSERT', { target: '≥ 0.50', met: ingest >= 0.5 }),
       figure(`4. webhook ingest, ${options.webhookConnections} connections: p99 (ms)`, label, hookOurs.load.p99, hookBase.load.p99, 'HMAC+INSERT', late),
+      figure(`4. webhook ingest, service CPU per delivery (ms)`, label, hookOurs.cpuMsPerRequest, hookBase.cpuMsPerRequest, 'HMAC+INSERT', { digits: 2, ratioDigits: 1 }),
+      ...saturation(`4. webhook ingest, ${options.webhookConnections} connections`, hookOurs, hookBase, 'HMAC+INSERT'),
       figure('6. peak RSS of the service during 3 (MiB)', label, rssDuring3, rssBase3, 'proxy process', rssTarget(store, rssDuring3)),
       figure('6. peak RSS of the service during 4 (MiB)', label, hookOurs.peakMiB, hookBase.peakMiB, 'baseline process', rssTarget(store, hookOurs.peakMiB)),
     ];

@@ -172,8 +172,9 @@ export const benchRebuild = async (
       label: 'bulk read+write',
       digits: 0,
       compare: 'ratio',
-      target: isServer ? '≥ 50,000/s and ≥ 0.50' : '≥ 0.50',
-      met: ours / baseline >= 0.5 && (!isServer || ours >= 50_000),
+      // Issue 15, item 3: at least 100,000 events/s on PostgreSQL (an earlier issue asked 50,000); both stores also ≥ 0.50 of the baseline.
+      target: isServer ? '≥ 100,000/s and ≥ 0.50' : '≥ 0.50',
+      met: ours / baseline >= 0.5 && (!isServer || ours >= 100_000),
     },
   ];
 };

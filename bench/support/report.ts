@@ -12,8 +12,10 @@ export interface FigureRow {
   label: string;
   /** Decimals of the value, the baseline and a difference. */
   digits: number;
-  /** The ratio column: ours / baseline, or ours − baseline in ms. */
+  /** The ratio column: ours / baseline, or ours − baseline (in `unit`). */
   compare: 'ratio' | 'difference';
+  /** The unit of a difference (ms unless told). */
+  unit?: string;
   /** Decimals of a ratio (2 unless told). */
   ratioDigits?: number;
   target: string;
@@ -39,8 +41,8 @@ export const figure = (
   value: number,
   baseline: number,
   label: string,
-  how: { digits?: number; compare?: FigureRow['compare']; ratioDigits?: number; target?: string; met?: boolean } = {},
-): FigureRow => ({ metric, store, value, baseline, label, digits: how.digits ?? 0, compare: how.compare ?? 'ratio', ratioDigits: how.ratioDigits, target: how.target ?? '—', met: how.met });
+  how: { digits?: number; compare?: FigureRow['compare']; unit?: string; ratioDigits?: number; target?: string; met?: boolean } = {},
+): FigureRow => ({ metric, store, value, baseline, label, digits: how.digits ?? 0, compare: how.compare ?? 'ratio', ...(how.unit && { unit: how.unit }), ratioDigits: how.ratioDigits, target: how.target ?? '—', met: how.met });
 
 /** Issue 15, item 6: the service on the embedded default (PGlite) stays under 300 MiB; PostgreSQL mode has no target. */
 export const rssTarget = (store: Store, peakMiB: number): { target?: string; met?: boolean } =>
@@ -67,7 +69,11 @@ export const middle = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
 };
 
-const signed = (value: number, digits: number) => `${value >= 0 ? '+' : ''}${fmt(value, digits)} ms`;
+/** A difference with its sign; a difference that rounds to zero reads +0, never -0. */
+const signed = (value: number, digits: number, unit = 'ms') => {
+  const text = fmt(value, digits).replace(/^-(0(\.0*)?)$/, '$1');
+  return `${text.startsWith('-') ? '' : '+'}${text} ${unit}`;
+};
 
 /** One run's row as the table shows it (the log after each run). */
 const runCells = (row: ResultRow) =>
@@ -76,7 +82,7 @@ const runCells = (row: ResultRow) =>
     : {
         value: fmt(row.value, row.digits),
         baseline: `${fmt(row.baseline, row.digits)} ${row.label}`,
-        ratio: row.compare === 'ratio' ? (row.value / row.baseline).toFixed(row.ratioDigits ?? 2) : signed(row.value - row.baseline, row.digits),
+        ratio: row.compare === 'ratio' ? (row.value / row.baseline).toFixed(row.ratioDigits ?? 2) : signed(row.value - row.baseline, row.digits, row.unit),
       };
 
 /** Text that differs between runs is listed run by run ("a / b / a"). */
@@ -107,7 +113,7 @@ export const acrossRuns = (runs: ResultRow[][]): SummaryRow[] => {
     const ratio =
       first.compare === 'ratio'
         ? middle(figures.map((r) => r.value / r.baseline)).toFixed(first.ratioDigits ?? 2)
-        : signed(middle(figures.map((r) => r.value - r.baseline)), first.digits);
+        : signed(middle(figures.map((r) => r.value - r.baseline)), first.digits, first.unit);
     return {
       ...common,
       value: `${fmt(middle(values), first.digits)}${spread}`,
