@@ -135,6 +135,30 @@ export const describeEventStoreConformance = (adapterName: string, open: () => P
       expect(claimed[0]!.position < accepted[1]!.position).toBe(true);
     });
 
+    multiStream('applies two appends to one stream in one multi-stream append in order, the second at the version the first made', async () => {
+      const [delivery, booking] = [stream('calcom-webhook'), stream()];
+      await store.appendToStream(booking, [event('Requested')], { expectedVersion: 'no_stream' });
+      const results = await store.appendToStreams!([
+        { streamId: delivery, events: [event('Received')], expectedVersion: 'no_stream' },
+        { streamId: booking, events: [event('Confirmed')], expectedVersion: 1 },
+        { streamId: delivery, events: [event('Routed')], expectedVersion: 1 },
+      ]);
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 2, 2]);
+      const [received, routed] = await store.readStream(delivery);
+      const confirmed = (await store.readStream(booking))[1]!;
+      expect([received!.type, routed!.type]).toEqual(['Received', 'Routed']);
+      expect(received!.position < confirmed.position && confirmed.position < routed!.position).toBe(true);
+      // The first append's stream existing already refuses the whole of it.
+      const again = await store
+        .appendToStreams!([
+          { streamId: delivery, events: [event('Received')], expectedVersion: 'no_stream' },
+          { streamId: booking, events: [event('Confirmed')], expectedVersion: 2 },
+        ])
+        .catch((e: unknown) => e);
+      expect(again).toMatchObject({ streamId: delivery, expected: 'no_stream' });
+      expect(await store.readStream(booking)).toHaveLength(2);
+    });
+
     multiStream('writes nothing when any stream of a multi-stream append has another version, naming that stream', async () => {
       const [claim, booking] = [stream('calcom-uid'), stream()];
       await store.appendToStream(booking, [event('Requested'), event('Answered')], { expectedVersion: 'no_stream' });

@@ -74,7 +74,7 @@ export interface EventStore {
   /**
    * Appends to several streams in one transaction, in the order given: all or none. A wrong expected
    * version on any of them raises the `ConcurrencyError` of that stream and writes nothing. One result
-   * per append. Absent where the store cannot do it atomically (EventStoreDB): callers append one by one.
+   * per append. Two appends to one stream follow each other (the second expects the version the first made). Absent where the store cannot do it atomically (EventStoreDB): callers append one by one.
    */
   appendToStreams?(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** Every event of one stream, oldest first; `[]` when the stream does not exist. */

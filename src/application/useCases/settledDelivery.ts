@@ -1,5 +1,5 @@
 import { webhookStreamId } from '../../domain';
-import { isConcurrencyError, type EventStore } from '../ports/eventStore';
+import { isConcurrencyError, type EventStore, type StoredEvent } from '../ports/eventStore';
 
 /** What settling a delivery came to (settleDelivery), or how it had been settled before (settledBefore). */
 export interface Settled {
@@ -22,6 +22,11 @@ export const OTHER_PRACTICE = 'the booking it names belongs to practice';
 /** How a delivery was settled, from its stream's settling event; undefined while it holds its record alone. */
 export const settledBefore = async (store: EventStore, deliveryId: string): Promise<Settled | undefined> => {
   const [, settling] = await store.readStream(webhookStreamId(deliveryId), { maxCount: 2 });
+  return settledAs(settling);
+};
+
+/** What a delivery's settling event (the second of its stream, if any) says of how it was settled. */
+export const settledAs = (settling: StoredEvent | undefined): Settled | undefined => {
   if (!settling) return undefined;
   const data = settling.data as { bookingId?: unknown; reason?: unknown };
   if (settling.type === 'CalcomWebhookRouted') return { bookingId: String(data.bookingId), applied: [], alreadySettled: true };
