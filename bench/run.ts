@@ -147,7 +147,7 @@ const main = async () => {
     for (let run = 1; run <= runs; run += 1) {
       log(`run ${run} of ${runs} (${mode} mode), load average ${loadAverage()}`);
       const loadAtStart = os.loadavg()[0]!;
-      const cpu = machineCpuWatch();
+      const cpu = machineCpuWatch({ postgres: false });
       cpu.watch.start();
       const t = Date.now();
       const rows = await runOnce(stores, only, plan, build);

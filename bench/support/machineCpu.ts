@@ -8,20 +8,49 @@ const cores = (): { busy: number; total: number } => {
   return { busy: total - fields[3]! - fields[4]!, total };
 };
 
-/** CPU seconds used so far by every process whose command is `postgres` (the server and all its backends, whoever they serve). */
-const postgresSeconds = (): number => {
-  let ticks = 0;
+/** CPU ticks used so far by each process whose command is `postgres` (the server and all its backends, whoever they serve), by pid. */
+const postgresTicks = (): Map<number, number> => {
+  const ticks = new Map<number, number>();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
     } catch {
       // the process ended meanwhile
     }
   }
-  return ticks / 100;
+  return ticks;
+};
+
+/**
+ * PostgreSQL's CPU between a first sample and the last, per process: a backend that starts meanwhile counts
+ * from zero, one that ends counts up to its last sample (sampled every 250 ms, so at most that much of a
+ * dying backend is lost). A sum over the processes alive at each end would subtract what ended backends had used.
+ */
+const postgresUsage = () => {
+  const first = postgresTicks();
+  const last = new Map(first);
+  const sample = () => {
+    for (const [pid, ticks] of postgresTicks()) {
+      // A pid used again by a new process starts below what the old one had used: count it from zero.
+      if (ticks < (last.get(pid) ?? 0)) first.set(pid, 0);
+      if (!first.has(pid)) first.set(pid, 0);
+      last.set(pid, ticks);
+    }
+  };
+  const timer = setInterval(sample, 250);
+  timer.unref();
+  return {
+    stop: (): number => {
+      clearInterval(timer);
+      sample();
+      let ticks = 0;
+      for (const [pid, end] of last) ticks += end - (first.get(pid) ?? 0);
+      return ticks / 100;
+    },
+  };
 };
 
 const ownSeconds = () => {
@@ -34,25 +63,28 @@ export interface MachineCpu {
   busyShare: number;
   /** Core-seconds that passed (cores × wall time). */
   coreSeconds: number;
-  /** CPU seconds of PostgreSQL's processes (backends that ended meanwhile are not counted: a lower bound). */
+  /** CPU seconds of PostgreSQL's processes (sampled per process every 250 ms: a backend that ends loses at most its last 250 ms). */
   postgresSeconds: number;
   /** CPU seconds of this process (the load, the Cal.com stand-in, the round robin, the sampler). */
   benchSeconds: number;
 }
 
-/** How busy the machine's cores were between each start() and stop(), and how much of that PostgreSQL and this process took. */
-export const machineCpuWatch = () => {
+/**
+ * How busy the machine's cores were between each start() and stop(), and how much of that PostgreSQL
+ * (unless `postgres: false`: then its processes are not sampled) and this process took.
+ */
+export const machineCpuWatch = ({ postgres = true }: { postgres?: boolean } = {}) => {
   const sum = { busy: 0, total: 0, pg: 0, own: 0 };
-  let at = { cores: cores(), pg: 0, own: 0 };
+  let at = { cores: cores(), pg: undefined as ReturnType<typeof postgresUsage> | undefined, own: 0 };
   const watch: BurstWatch = {
     start: () => {
-      at = { cores: cores(), pg: postgresSeconds(), own: ownSeconds() };
+      at = { cores: cores(), pg: postgres ? postgresUsage() : undefined, own: ownSeconds() };
     },
     stop: () => {
       const now = cores();
       sum.busy += now.busy - at.cores.busy;
       sum.total += now.total - at.cores.total;
-      sum.pg += postgresSeconds() - at.pg;
+      sum.pg += at.pg?.stop() ?? 0;
       sum.own += ownSeconds() - at.own;
     },
   };
