@@ -136,6 +136,8 @@ const main = async () => {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${option('runs')}: a whole number from 1`);
   const started = Date.now();
   const machine = await describeMachine(stores.includes('postgres') ? process.env.DATABASE_URL : undefined);
+  // A run without PostgreSQL says so in the block it writes: its table has no PostgreSQL rows at all.
+  machine.push(`stores: ${stores.map(storeLabel).join(', ')}${stores.includes('postgres') ? '' : ' only (no PostgreSQL figures: DATABASE_URL is not set or --stores left it out)'}`);
   for (const line of machine) log(line);
 
   const t = Date.now();
