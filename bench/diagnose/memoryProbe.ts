@@ -25,6 +25,7 @@ const CONNECTIONS = Number(arg('connections', '50'));
 const EXTRA_ENV = envArgs();
 const NODE_OPTIONS = arg('node-options');
 const PHASE = arg('phase', 'book');
+if (PHASE !== 'book' && PHASE !== 'webhook') throw new Error(`--phase ${PHASE}: the phases are book and webhook`);
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
