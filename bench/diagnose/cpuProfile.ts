@@ -30,6 +30,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { childDb, serviceEnv } from '../http';
 import { bookRequest } from '../support/bookRequest';
+import { procStat } from '../support/procStat';
 import { bookingCreatedBody, calcomWebhookSender } from '../support/calcomWebhooks';
 import { buildForBench, startServiceProcess, type Build, type Child } from '../support/children';
 import type { LoadRequest } from '../support/load';
@@ -54,9 +55,8 @@ const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** utime, stime of a process in seconds (1/100 s ticks). */
 const cpuOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  const { user, system } = procStat(pid);
+  return { user, system };
 };
 
 type Counts = { checkouts: number; transactions: number; statements: Record<string, number> };

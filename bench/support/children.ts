@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { procStat } from './procStat';
 import { countBy, sleep } from './stats';
 
 const repo = path.join(__dirname, '../..');
@@ -142,11 +143,10 @@ export const statusKiB = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
   return match ? Number(match[1]) : Number.NaN;
 };
 
-/** utime + stime of a process in seconds (/proc/<pid>/stat, 1/100 s ticks). */
+/** utime + stime of a process in seconds. */
 const cpuSeconds = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const { user, system } = procStat(pid);
+  return user + system;
 };
 
 /** Peak resident memory and CPU time of another process, from /proc. */

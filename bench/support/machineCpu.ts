@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { BurstWatch } from './burstRound';
+import { procStat } from './procStat';
 
 /** Busy and total jiffies of all cores together (/proc/stat: everything but idle and iowait is busy). */
 const cores = (): { busy: number; total: number } => {
@@ -8,20 +9,18 @@ const cores = (): { busy: number; total: number } => {
   return { busy: total - fields[3]! - fields[4]!, total };
 };
 
-/** CPU ticks used so far by each process whose command is `postgres` (the server and all its backends, whoever they serve), by pid. */
-const postgresTicks = (): Map<number, number> => {
-  const ticks = new Map<number, number>();
+/** CPU seconds used so far by each process whose command is `postgres` (the server and all its backends, whoever they serve), by pid. */
+const postgresCpu = (): Map<number, number> => {
+  const seconds = new Map<number, number>();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
+      const { command, user, system } = procStat(pid);
+      if (command === 'postgres') seconds.set(Number(pid), user + system);
     } catch {
       // the process ended meanwhile
     }
   }
-  return ticks;
+  return seconds;
 };
 
 /**
@@ -30,14 +29,14 @@ const postgresTicks = (): Map<number, number> => {
  * dying backend is lost). A sum over the processes alive at each end would subtract what ended backends had used.
  */
 const postgresUsage = () => {
-  const first = postgresTicks();
+  const first = postgresCpu();
   const last = new Map(first);
   const sample = () => {
-    for (const [pid, ticks] of postgresTicks()) {
+    for (const [pid, used] of postgresCpu()) {
       // A pid used again by a new process starts below what the old one had used: count it from zero.
-      if (ticks < (last.get(pid) ?? 0)) first.set(pid, 0);
+      if (used < (last.get(pid) ?? 0)) first.set(pid, 0);
       if (!first.has(pid)) first.set(pid, 0);
-      last.set(pid, ticks);
+      last.set(pid, used);
     }
   };
   const timer = setInterval(sample, 250);
@@ -46,9 +45,9 @@ const postgresUsage = () => {
     stop: (): number => {
       clearInterval(timer);
       sample();
-      let ticks = 0;
-      for (const [pid, end] of last) ticks += end - (first.get(pid) ?? 0);
-      return ticks / 100;
+      let seconds = 0;
+      for (const [pid, end] of last) seconds += end - (first.get(pid) ?? 0);
+      return seconds;
     },
   };
 };
