@@ -8,6 +8,12 @@ import { isHostAcceptance, proofGaps, uidGaps } from './matchWebhook';
 type RecordWebhook = Extract<BookingCommand, { type: 'RecordWebhook' }>['data'];
 
 const settled = ['confirmed', 'awaiting_host', 'cancelled', 'rejected', 'reschedule_requested'];
+/**
+ * The appointment will not take place. The first of these facts stays: Cal.com can reject a pending
+ * booking that was already cancelled, and its webhooks arrive in any order. Neither flips the other,
+ * otherwise a copy that found the booking already ended (and so left nothing) would flip it back later.
+ */
+const ended = (state: Booking) => state.status === 'cancelled' || state.status === 'rejected';
 
 /**
  * What a Cal.com webhook delivery means for this booking. Redeliveries change nothing; the order in
@@ -45,15 +51,16 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
     case 'BOOKING_CANCELLED': {
       const gaps = uidGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
-      if (state.status === 'cancelled') return [];
+      if (ended(state)) return [];
       if (delivery.rescheduleRequested) {
-        return state.status === 'reschedule_requested' || state.status === 'rejected' ? [] : [{ type: 'RescheduleRequested', data: { ...facts, reason: delivery.reason } }];
+        return state.status === 'reschedule_requested' ? [] : [{ type: 'RescheduleRequested', data: { ...facts, reason: delivery.reason } }];
       }
       return [{ type: 'BookingCancelled', data: { ...facts, source: 'webhook', reason: delivery.reason } }];
     }
     case 'BOOKING_REJECTED': {
       const gaps = uidGaps(state, delivery, uidOwner);
-      return gaps.length > 0 ? mismatch(gaps) : [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
+      if (gaps.length > 0) return mismatch(gaps);
+      return ended(state) ? [] : [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
     }
     case 'BOOKING_RESCHEDULED':
       return moved(false);

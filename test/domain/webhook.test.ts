@@ -87,6 +87,29 @@ describe('RecordWebhook: the confirmation rule', () => {
     given([requested(), accepted()]).when(receive({ triggerEvent: 'BOOKING_REJECTED', reason: 'busy' })).thenState({ status: 'rejected' });
   });
 
+  describe('cancelled and rejected: the first of them stays, in any order (Cal.com can reject a pending booking already cancelled)', () => {
+    const cancel = (deliveryId: string) => receive({ triggerEvent: 'BOOKING_CANCELLED', metadata: {}, deliveryId });
+    const reject = (deliveryId: string) => receive({ triggerEvent: 'BOOKING_REJECTED', metadata: {}, deliveryId });
+    const cancelled = () => [requested(), accepted(), ...given([requested(), accepted()]).when(cancel('d-c')).events()];
+    const rejected = () => [requested(), accepted(), ...given([requested(), accepted()]).when(reject('d-r')).events()];
+
+    it('given a cancelled booking, when BOOKING_REJECTED arrives, then nothing happens', () => {
+      given(cancelled()).when(reject('d-r')).thenNothingHappens();
+    });
+
+    it('given a rejected booking, when BOOKING_CANCELLED arrives, then nothing happens', () => {
+      given(rejected()).when(cancel('d-c')).thenNothingHappens();
+      given(rejected()).when(reject('d-r2')).thenNothingHappens();
+    });
+
+    it('given a cancellation, a second copy that changed nothing and a rejection, when the copy is redelivered, then nothing happens (found by the decider property)', () => {
+      const history = cancelled();
+      given(history).when(cancel('d-c2')).thenNothingHappens();
+      given(history).when(reject('d-r')).thenNothingHappens();
+      given(history).when(cancel('d-c2')).thenState({ status: 'cancelled' });
+    });
+  });
+
   it('never follows a reschedule to a new uid another booking owns', () => {
     given([requested(), accepted()])
       .when(receive({ triggerEvent: 'BOOKING_RESCHEDULED', uid: 'new-uid', rescheduleUid: delivery().uid, metadata: {} }, { uidOwner: 'booking-b' }))

@@ -15,8 +15,9 @@ const webhookOf = (command: BookingCommand): WebhookDelivery | undefined => (com
 
 /**
  * The Cal.com uids Cal.com gave this booking together with our metadata, by the inputs alone, before
- * step `upTo`: uids of answers that carried our booking_ref or our call_id, and uids of BOOKING_REQUESTED
- * / BOOKING_CREATED deliveries with our call id and our booking_ref. Deliberately generous.
+ * step `upTo`: uids of answers that carried our booking_ref or our call_id, uids of BOOKING_REQUESTED
+ * / BOOKING_CREATED deliveries with our call id and our booking_ref, and new uids of moves
+ * (BOOKING_RESCHEDULED, or BOOKING_REQUESTED naming an old uid). Deliberately generous.
  */
 const candidateUids = (trace: Trace, upTo: number): Set<string> => {
   const uids = new Set<string>();
@@ -27,7 +28,8 @@ const candidateUids = (trace: Trace, upTo: number): Set<string> => {
       if (metadata.booking_ref === BOOKING || metadata.call_id === CALL) uids.add(uid);
     }
     const delivery = webhookOf(command);
-    if (delivery?.triggerEvent === 'BOOKING_RESCHEDULED') uids.add(delivery.uid);
+    // A move: BOOKING_RESCHEDULED, or BOOKING_REQUESTED with the old uid when the host must confirm the new time.
+    if (delivery?.triggerEvent === 'BOOKING_RESCHEDULED' || (delivery?.triggerEvent === 'BOOKING_REQUESTED' && delivery.rescheduleUid !== undefined)) uids.add(delivery.uid);
     if (delivery && delivery.metadata.call_id === CALL && delivery.metadata.booking_ref === BOOKING) uids.add(delivery.uid);
   });
   return uids;
