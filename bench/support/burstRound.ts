@@ -22,7 +22,10 @@ export interface BurstOptions {
   size: number;
   /** Measured bursts on each side, alternating floor and ours. */
   rounds: number;
-  /** Calls of the unmeasured warm-up burst on each side (connections, JIT). */
+  /**
+   * Unmeasured warm-up calls on each side, sent in bursts of at most `size` (connections, JIT: V8 compiles
+   * the hot code only after some hundred calls, so a service just started pays about twice the CPU a booking).
+   */
   warm: number;
   /** Cal.com answers a create after this long… */
   answerAfterMs: number;
@@ -61,10 +64,13 @@ export interface BurstWatch {
   stop(): void;
 }
 
-/** A warm-up burst on each side, then `rounds` measured bursts, floor and ours in turn (a noisy spell hits both). */
+/** Warm-up bursts on each side, then `rounds` measured bursts, floor and ours in turn (a noisy spell hits both). */
 export const runBurstRounds = async (calcom: BurstCalcom, sides: { floor: BurstSide; ours: BurstSide }, options: BurstOptions, tag: string, watch?: BurstWatch) => {
-  await calcom.burst(sides.floor, `${tag}fw`, options.warm);
-  await calcom.burst(sides.ours, `${tag}ow`, options.warm);
+  for (let sent = 0, n = 1; sent < options.warm; sent += options.size, n += 1) {
+    const calls = Math.min(options.size, options.warm - sent);
+    await calcom.burst(sides.floor, `${tag}fw${n}`, calls);
+    await calcom.burst(sides.ours, `${tag}ow${n}`, calls);
+  }
   const floor: BurstRun[] = [];
   const ours: BurstRun[] = [];
   for (let round = 1; round <= options.rounds; round += 1) {
