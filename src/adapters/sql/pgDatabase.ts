@@ -67,6 +67,7 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
       }
     });
 
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: 'postgres',
     query,
@@ -87,8 +88,20 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
           throw error;
         }
       }),
-    listen: (channel, onNotify) => listenOn({ connectionString, ...(schema ? { options: `-c search_path=${schema}` } : {}), ...config }, channel, onNotify),
-    close: () => pool.end(),
+    listen: async (channel, onNotify) => {
+      const stop = await listenOn({ connectionString, ...(schema ? { options: `-c search_path=${schema}` } : {}), ...config }, channel, onNotify);
+      const stopOnce = async () => {
+        listeners.delete(stopOnce);
+        await stop();
+      };
+      listeners.add(stopOnce);
+      return stopOnce;
+    },
+    // A closed database keeps nothing open: the listening connections its users did not stop go too.
+    close: async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await pool.end();
+    },
   };
 };
 
