@@ -66,9 +66,12 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
       return moved(false);
   }
 
-  /** The old uid must be this booking's own; the new one must be (or become) this booking's claim. */
+  /**
+   * The old uid must be this booking's own; the new one must be (or become) this booking's claim. Cal.com
+   * gives a moved booking a new uid, so a "move" to the same uid is no move (it would unprove the booking).
+   */
   function moved(awaitingHost: boolean): BookingEvent[] {
-    if (!delivery.rescheduleUid || delivery.rescheduleUid !== state.uid) return mismatch(['uid_mismatch']);
+    if (!delivery.rescheduleUid || delivery.rescheduleUid !== state.uid || delivery.uid === delivery.rescheduleUid) return mismatch(['uid_mismatch']);
     const gaps = uidGaps(state, delivery, uidOwner);
     if (gaps.length > 0) return mismatch(gaps);
     const slotStart = delivery.startTime ?? state.slotStart ?? delivery.createdAt;

@@ -146,4 +146,13 @@ describe('Reconcile a move no webhook proved', () => {
   it('waits until the window has passed', () => {
     given([...booked, moveRequested]).when({ ...reconcile('accepted'), data: { ...reconcile('accepted').data, now: '2025-10-07T10:05:00.000Z' } }).thenNothingHappens();
   });
+
+  it('given the booking was cancelled while its move was under way, then the reconciler leaves it cancelled (found by the decider property)', () => {
+    const cancelled: BookingEvent = { type: 'BookingCancelled', data: { bookingId: BOOKING, callId: CALL, occurredAt: NOW, uid: OLD_UID, source: 'agent' } };
+    const rejected: BookingEvent = { type: 'BookingRejected', data: { bookingId: BOOKING, callId: CALL, occurredAt: NOW, uid: OLD_UID, deliveryId: 'd-r' } };
+    for (const ended of [cancelled, rejected]) {
+      given([...booked, moveRequested, ended]).when(reconcile('cancelled')).thenNothingHappens();
+      given([...booked, moveRequested, moveAccepted, ended]).when(reconcile('accepted')).thenNothingHappens();
+    }
+  });
 });

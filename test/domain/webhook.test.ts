@@ -256,6 +256,14 @@ describe('Reschedules as Cal.com sends them', () => {
       .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_mismatch'] } }]);
   });
 
+  it('never takes a "move" to the same uid (Cal.com gives a moved booking a new uid): a confirmed booking stays proven (found by the decider property)', () => {
+    for (const triggerEvent of ['BOOKING_RESCHEDULED', 'BOOKING_REQUESTED'] as const) {
+      given(confirmed())
+        .when(receive({ deliveryId: 'd-self', triggerEvent, uid: delivery().uid, rescheduleUid: delivery().uid, startTime: newSlot, metadata: { call_id: CALL, booking_ref: BOOKING } }, { uidOwner: BOOKING }))
+        .thenMatches([{ type: 'WebhookMismatchRecorded', data: { reasons: ['uid_mismatch'] } }]);
+    }
+  });
+
   it('keeps a cancelled booking cancelled when a reschedule arrives late', () => {
     const cancelled = given(confirmed()).when(receive({ deliveryId: 'd-c', triggerEvent: 'BOOKING_CANCELLED', metadata: {} })).events();
     given([...confirmed(), ...cancelled]).when(move('BOOKING_RESCHEDULED', {})).thenState({ status: 'cancelled' });

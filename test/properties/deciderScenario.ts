@@ -111,9 +111,27 @@ export type Step =
   | { kind: 'reconcile'; reconcile: typeof reconcileArb extends fc.Arbitrary<infer T> ? T : never }
   | { kind: 'verify'; lookup: ReconcileLookup }
   | { kind: 'cancel'; reason?: string }
-  | { kind: 'cancelLookup'; lookup: ReconcileLookup };
+  | { kind: 'cancelLookup'; lookup: ReconcileLookup }
+  | { kind: 'moveRequest'; moveId: string; toSlot: string }
+  | { kind: 'moveAnswer'; moveId: string; answer: GeneratedAnswer; rescheduledFrom?: string }
+  | { kind: 'moveFailure'; moveId: string; failure: typeof failureArb extends fc.Arbitrary<infer T> ? T : never };
 
-const stepArb: fc.Arbitrary<Step> = fc.oneof(
+/** Two moves a caller might ask for (reschedule_appointment); retried deliveries share the id. */
+const MOVE_IDS = ['move-1', 'move-2'] as const;
+
+/** Cal.com's answer to a reschedule: mostly about this booking at the new time, sometimes anything. */
+const moveAnswerArb = fc.oneof(
+  { weight: 1, arbitrary: answerArb },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(answerArb, fc.constantFrom(OTHER_SLOT, OTHER_SLOT, SLOT), fc.constantFrom('uid-new', 'uid-new', ...UIDS))
+      .map(([answer, start, uid]) => ({ ...answer, uid, start, metadata: { call_id: CALL, booking_ref: BOOKING } })),
+  },
+);
+
+/** `moves`: the weight of each of the three move steps (moves need a booking Cal.com holds). */
+const stepArb = (moves: number): fc.Arbitrary<Step> => fc.oneof(
   { weight: 2, arbitrary: fc.constant<Step>({ kind: 'request' }) },
   { weight: 3, arbitrary: answerArb.map((answer): Step => ({ kind: 'answer', answer })) },
   { weight: 2, arbitrary: failureArb.map((failure): Step => ({ kind: 'failure', failure })) },
@@ -122,6 +140,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: lookupArb.map((lookup): Step => ({ kind: 'verify', lookup })) },
   { weight: 1, arbitrary: fc.option(fc.constantFrom('changed plans', 'krank'), { nil: undefined }).map((reason): Step => ({ kind: 'cancel', reason })) },
   { weight: 1, arbitrary: lookupArb.map((lookup): Step => ({ kind: 'cancelLookup', lookup })) },
+  { weight: moves, arbitrary: fc.record({ moveId: fc.constantFrom(...MOVE_IDS), toSlot: fc.constantFrom(OTHER_SLOT, OTHER_SLOT, SLOT) }).map((m): Step => ({ kind: 'moveRequest', ...m })) },
+  {
+    weight: moves,
+    arbitrary: fc
+      .record({ moveId: fc.constantFrom(...MOVE_IDS), answer: moveAnswerArb, rescheduledFrom: fc.constantFrom<string | undefined>(undefined, 'uid-ours', 'uid-ours', ...UIDS) })
+      .map(({ moveId, answer, rescheduledFrom }): Step => ({ kind: 'moveAnswer', moveId, answer, ...(rescheduledFrom !== undefined && { rescheduledFrom }) })),
+  },
+  { weight: moves, arbitrary: fc.record({ moveId: fc.constantFrom(...MOVE_IDS), failure: failureArb }).map((m): Step => ({ kind: 'moveFailure', ...m })) },
 );
 
 /** Who holds each uid's claim in this scenario's world (one owner per uid, or none). */
@@ -137,16 +163,37 @@ export interface Scenario {
   steps: Array<{ step: Step; at: number }>;
 }
 
-export const scenarioArb = (options: { maxSteps?: number; requestFirst?: fc.Arbitrary<boolean> } = {}): fc.Arbitrary<Scenario> =>
+/** The BOOKING_CREATED that proves the booking of a `confirmedFirst` scenario (delivery `d-proof`). */
+const PROOF: WebhookDelivery = {
+  deliveryId: 'd-proof',
+  triggerEvent: 'BOOKING_CREATED',
+  uid: 'uid-ours',
+  calcomBookingId: 1,
+  startTime: SLOT,
+  metadata: { call_id: CALL, booking_ref: BOOKING },
+  createdAt: new Date(START + 800).toISOString(),
+};
+/** Cal.com's BOOKING_RESCHEDULED of that booking to uid-new at the other slot (delivery `d-moved`). */
+const MOVED: WebhookDelivery = { ...PROOF, deliveryId: 'd-moved', triggerEvent: 'BOOKING_RESCHEDULED', uid: 'uid-new', rescheduleUid: 'uid-ours', startTime: OTHER_SLOT };
+
+/**
+ * `confirmedFirst`: the booking is requested, answered with uid-ours (which it owns) and proven by
+ * `d-proof` before the generated steps; moves (reschedule_appointment) are as likely as the other steps,
+ * their answers are mostly about this booking at the new time with uid-new (which it owns too), and
+ * `d-moved` is Cal.com's BOOKING_RESCHEDULED to uid-new, so that moves and their webhooks meet everything else. Otherwise moves are rare: most generated
+ * bookings never get to be held by Cal.com.
+ */
+export const scenarioArb = (options: { maxSteps?: number; requestFirst?: fc.Arbitrary<boolean>; confirmedFirst?: boolean } = {}): fc.Arbitrary<Scenario> =>
   fc
     .record({
       attendee: fc.constantFrom(...ATTENDEES),
       owners: fc.tuple(...UIDS.map(() => fc.constantFrom<string | undefined>(BOOKING, BOOKING, OTHER_BOOKING, undefined))),
       facts: fc.array(webhookFactArb, { minLength: 1, maxLength: 5 }),
       requestFirst: options.requestFirst ?? fc.boolean(),
-      steps: fc.array(fc.record({ step: stepArb, gapMs: fc.integer({ min: 0, max: 40 * 60_000 }) }), { maxLength: options.maxSteps ?? 24 }),
+      steps: fc.array(fc.record({ step: stepArb(options.confirmedFirst ? 3 : 1), gapMs: fc.integer({ min: 0, max: 40 * 60_000 }) }), { maxLength: options.maxSteps ?? 24 }),
     })
     .map(({ attendee, owners, facts, requestFirst, steps }) => {
+      const confirmed = options.confirmedFirst === true;
       const deliveries = facts.flatMap((fact, f) =>
         Array.from({ length: fact.copies }, (_, copy): WebhookDelivery => ({
           deliveryId: `d-${f}-${copy}`,
@@ -164,7 +211,20 @@ export const scenarioArb = (options: { maxSteps?: number; requestFirst?: fc.Arbi
       const timed = steps.map(({ step, gapMs }) => ({ step, at: (at += gapMs) }));
       const lookups = facts.flatMap((fact) => Array.from({ length: fact.copies }, () => fact.lookup));
       const uidOwners: UidOwners = Object.fromEntries(UIDS.map((uid, i) => [uid, owners[i]]));
-      return { attendee, owners: uidOwners, lookups, deliveries, steps: requestFirst ? [{ step: { kind: 'request' } as Step, at: START }, ...timed] : timed };
+      if (!confirmed) return { attendee, owners: uidOwners, lookups, deliveries, steps: requestFirst ? [{ step: { kind: 'request' } as Step, at: START }, ...timed] : timed };
+      const answer: GeneratedAnswer = { uid: 'uid-ours', calcomBookingId: 1, httpStatus: 201, status: 'accepted', start: SLOT, createdAt: 'fresh', metadata: { call_id: CALL, booking_ref: BOOKING }, attendees: 'ours' };
+      const proven: Scenario['steps'] = [
+        { step: { kind: 'request' }, at: START },
+        { step: { kind: 'answer', answer }, at: START },
+        { step: { kind: 'webhook', pick: 0 }, at: START },
+      ];
+      return {
+        attendee,
+        owners: { ...uidOwners, 'uid-ours': BOOKING, 'uid-new': BOOKING },
+        lookups: [{ outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL }, { outcome: 'found', calcomStatus: 'accepted', metadataCallId: CALL }, ...lookups],
+        deliveries: [PROOF, MOVED, ...deliveries],
+        steps: [...proven, ...timed],
+      };
     });
 
 const createdAtFor = (kind: GeneratedAnswer['createdAt'], at: number): string | undefined => {
@@ -221,6 +281,14 @@ export const toCommand = (scenario: Scenario, { step, at }: Scenario['steps'][nu
       return { type: 'RecordAgentCancellation', data: { ...(step.reason !== undefined && { reason: step.reason }), now } };
     case 'cancelLookup':
       return { type: 'RecordCancelLookup', data: { lookup: step.lookup, now } };
+    case 'moveRequest':
+      return { type: 'RequestMove', data: { moveId: step.moveId, byCallId: CALL, toSlotStart: step.toSlot, now } };
+    case 'moveAnswer': {
+      const answer = { ...toAnswer(step.answer, scenario.attendee, at), ...(step.rescheduledFrom !== undefined && { rescheduledFromUid: step.rescheduledFrom }) };
+      return { type: 'RecordMoveAnswer', data: { moveId: step.moveId, answer, uidOwner: scenario.owners[step.answer.uid], now } };
+    }
+    case 'moveFailure':
+      return { type: 'RecordMoveFailure', data: { moveId: step.moveId, ...step.failure, now } };
   }
 };
 
