@@ -3,6 +3,7 @@ import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres
 import { isConcurrencyError, type EventStore } from '../../src/application/ports/eventStore';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 import { openIsolatedPostgres, postgresUrl, sqlTargets } from '../support/databases';
+import { everythingVisible } from '../support/everythingVisible';
 
 const event = (n: number, id?: string) => ({ id, type: 'Tested', schemaVersion: 1, data: { n }, metadata: { occurredAt: '2031-01-01T00:00:00.000Z' } });
 
@@ -39,7 +40,9 @@ describe.each(sqlTargets)('appends that wait go together (%s)', (_name, open) =>
   it('returns each append its own position, the one readAll gives its last event', async () => {
     const head = await store.headPosition();
     const results = await Promise.all(Array.from({ length: 6 }, (_, n) => store.appendToStream(`batch-p-${n}`, [event(n), event(n + 100)])));
-    const all = await store.readAll({ after: head });
+    // On the shared PostgreSQL another test file's open write transaction can hold readers back (pg_snapshot_xmin).
+    await everythingVisible(db, store);
+    const all = await store.readAll({ after: head, maxCount: 100_000 });
     for (const [n, result] of results.entries()) {
       const own = all.filter((e) => e.streamId === `batch-p-${n}`);
       expect(own.map((e) => e.data)).toEqual([{ n }, { n: n + 100 }]);
