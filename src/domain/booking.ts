@@ -68,6 +68,9 @@ export interface Move {
   newUid?: string;
 }
 
+/** Cancelled or rejected: the appointment will not take place, and no later fact reopens it. */
+export const hasEnded = (state: Booking): boolean => state.status === 'cancelled' || state.status === 'rejected';
+
 export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [], calcomAnswered: false });
 
 const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];
@@ -82,7 +85,7 @@ const answered = (state: Booking, status: BookingStatus): BookingStatus => (from
  * stays so; anything else keeps waiting for its proof.
  */
 const afterReschedule = (state: Booking, awaitingHost: boolean): BookingStatus => {
-  if (state.status === 'cancelled' || state.status === 'rejected') return state.status;
+  if (hasEnded(state)) return state.status;
   if (awaitingHost) return 'awaiting_host';
   // A move whose proof was given up on (`unconfirmed`) is proven after all by a late webhook.
   if (state.confirmedAt !== undefined && ['confirmed', 'reschedule_requested', 'unconfirmed'].includes(state.status)) return 'confirmed';
@@ -115,7 +118,7 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
         failure: { reason: event.data.reason, message: event.data.message, ...(event.data.refusal && { refusal: event.data.refusal }), ...(event.data.field && { field: event.data.field }) },
       };
     case 'BookingConfirmedByWebhook': {
-      const status = state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'confirmed';
+      const status = hasEnded(state) ? state.status : 'confirmed';
       const deliveries = state.deliveries.includes(event.data.deliveryId) ? state.deliveries : seen(state, event.data.deliveryId);
       return { ...state, status, uid: event.data.uid, confirmedAt: event.data.occurredAt, hostAcceptance: undefined, deliveries };
     }
@@ -171,7 +174,7 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, move: undefined, lastMove: { moveId: event.data.moveId, fromSlotStart: state.slotStart, toSlotStart, outcome: 'failed', reason: event.data.reason } };
     }
     case 'RescheduleRequested':
-      return { ...state, status: state.status === 'cancelled' || state.status === 'rejected' ? state.status : 'reschedule_requested', deliveries: seen(state, event.data.deliveryId) };
+      return { ...state, status: hasEnded(state) ? state.status : 'reschedule_requested', deliveries: seen(state, event.data.deliveryId) };
     case 'CalcomBookingSearched':
       return state;
     case 'BookingResumeStarted':

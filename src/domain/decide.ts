@@ -1,4 +1,4 @@
-import type { Booking } from './booking';
+import { hasEnded, type Booking } from './booking';
 import { classifyRefusal } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
@@ -90,7 +90,7 @@ const reconcileMove = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: B
 
 const reconcile = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: Booking): BookingEvent[] => {
   // Cancelled or rejected: nothing is left to prove, not even a move that was under way when it ended.
-  if (state.status === 'cancelled' || state.status === 'rejected') return [];
+  if (hasEnded(state)) return [];
   if (state.move) return reconcileMove({ lookup, windowMs, now }, state);
   if (!awaitsProof(state)) return [];
   const waitedMs = Date.parse(now) - Date.parse(state.requestedAt ?? now);

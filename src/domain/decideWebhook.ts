@@ -1,4 +1,4 @@
-import type { Booking } from './booking';
+import { hasEnded, type Booking } from './booking';
 import type { BookingCommand } from './commands';
 import { factsOf } from './facts';
 import type { BookingEvent, WebhookMismatchReason } from './events';
@@ -8,12 +8,6 @@ import { isHostAcceptance, proofGaps, uidGaps } from './matchWebhook';
 type RecordWebhook = Extract<BookingCommand, { type: 'RecordWebhook' }>['data'];
 
 const settled = ['confirmed', 'awaiting_host', 'cancelled', 'rejected', 'reschedule_requested'];
-/**
- * The appointment will not take place. The first of these facts stays: Cal.com can reject a pending
- * booking that was already cancelled, and its webhooks arrive in any order. Neither flips the other,
- * otherwise a copy that found the booking already ended (and so left nothing) would flip it back later.
- */
-const ended = (state: Booking) => state.status === 'cancelled' || state.status === 'rejected';
 
 /**
  * What a Cal.com webhook delivery means for this booking. Redeliveries change nothing; the order in
@@ -51,7 +45,9 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
     case 'BOOKING_CANCELLED': {
       const gaps = uidGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
-      if (ended(state)) return [];
+      // Cancelled and rejected: the first stays. Cal.com can reject a pending booking already cancelled and
+      // its webhooks arrive in any order; a copy that found the booking ended (and left nothing) must not flip it later.
+      if (hasEnded(state)) return [];
       if (delivery.rescheduleRequested) {
         return state.status === 'reschedule_requested' ? [] : [{ type: 'RescheduleRequested', data: { ...facts, reason: delivery.reason } }];
       }
@@ -60,7 +56,7 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
     case 'BOOKING_REJECTED': {
       const gaps = uidGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
-      return ended(state) ? [] : [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
+      return hasEnded(state) ? [] : [{ type: 'BookingRejected', data: { ...facts, reason: delivery.reason } }];
     }
     case 'BOOKING_RESCHEDULED':
       return moved(false);

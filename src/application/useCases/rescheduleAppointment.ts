@@ -1,4 +1,4 @@
-import { MOVABLE, moveAnswerGaps, moveIdFor, type Booking } from '../../domain';
+import { MOVABLE, hasEnded, moveAnswerGaps, moveIdFor, type Booking } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import { calcomAnswerOf } from '../calcomAnswer';
@@ -37,7 +37,7 @@ export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestConte
   const moveId = moveIdFor(ctx.callId, bookingId, input.newSlotStartUtc);
   const joining = state.move?.moveId === moveId || state.lastMove?.moveId === moveId;
   if (!joining && !state.move && (!state.uid || !MOVABLE.includes(state.status))) {
-    if (state.status === 'cancelled' || state.status === 'rejected' || state.status === 'reschedule_requested') return answerFor(state, timeZone, [], language);
+    if (hasEnded(state) || state.status === 'reschedule_requested') return answerFor(state, timeZone, [], language);
     return { success: false, status: 'error', message: messages[language].notMovable(localParts(state.slotStart!, timeZone)), booking_id: bookingId, booking_status: state.status, retryable: false };
   }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
