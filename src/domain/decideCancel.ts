@@ -1,4 +1,4 @@
-import type { Booking } from './booking';
+import { hasEnded, type Booking } from './booking';
 import { BookingRuleViolation, type BookingCommand, type ReconcileLookup } from './commands';
 import type { BookingEvent } from './events';
 import { factsOf, lookedUp } from './facts';
@@ -7,7 +7,7 @@ type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type:
 
 /** Cal.com cancelled it at the caller's request (its cancel answered 200). */
 export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
-  if (state.status === 'cancelled') return [];
+  if (hasEnded(state)) return []; // cancelled already, or rejected: the first of the two stays
   if (!state.uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
   return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
 };
@@ -27,7 +27,7 @@ const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
  * host). Anything else changes nothing.
  */
 export const recordCancelLookup = ({ lookup, reason, now }: Command<'RecordCancelLookup'>, state: Booking): BookingEvent[] => {
-  if (state.status === 'cancelled' || !state.uid) return [];
+  if (hasEnded(state) || !state.uid) return [];
   const looked = lookedUp(state, now, state.uid, lookup, 'cancel');
   if (!cancelledForGood(lookup, state)) return [looked];
   return [looked, { type: 'BookingCancelled', data: { ...factsOf(state, now), uid: state.uid, source: 'lookup', reason } }];

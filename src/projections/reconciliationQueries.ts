@@ -3,14 +3,15 @@ import type { SqlExecutor } from '../application/ports/sql';
 /**
  * Bookings still waiting for proof (no webhook yet) that were requested before `olderThan`, and every
  * booking whose host acceptance still waits for a lookup that backs it up (Cal.com was unreachable), and
- * every move requested before `olderThan` that no webhook settled.
+ * every move requested before `olderThan` that no webhook settled (unless the booking has ended since:
+ * the reconciler leaves those alone, and they would take the sweep's places forever).
  */
 export const findBookingsAwaitingProof = async (db: SqlExecutor, olderThan: Date, limit = 200): Promise<string[]> => {
   const { rows } = await db.query<{ booking_id: string }>(
     `SELECT booking_id FROM bl_appointments
      WHERE (status IN ('awaiting_webhook', 'failed') AND requested_at < $1)
         OR host_acceptance_delivery_id IS NOT NULL
-        OR move_requested_at < $1
+        OR (move_requested_at < $1 AND status NOT IN ('cancelled', 'rejected'))
      ORDER BY requested_at LIMIT $2`,
     [olderThan.toISOString(), limit],
   );

@@ -97,16 +97,19 @@ describe('RecordWebhook: the confirmation rule', () => {
       given(cancelled()).when(reject('d-r')).thenNothingHappens();
     });
 
-    it('given a rejected booking, when BOOKING_CANCELLED arrives, then nothing happens', () => {
+    it('given a rejected booking, when BOOKING_CANCELLED arrives (or the caller cancels, or a cancel lookup finds it cancelled), then nothing happens', () => {
       given(rejected()).when(cancel('d-c')).thenNothingHappens();
+      given(rejected()).when({ type: 'RecordAgentCancellation', data: { now } }).thenNothingHappens();
+      given(rejected()).when({ type: 'RecordCancelLookup', data: { lookup: { outcome: 'found', calcomStatus: 'cancelled' }, now } }).thenNothingHappens();
       given(rejected()).when(reject('d-r2')).thenNothingHappens();
     });
 
     it('given a cancellation, a second copy that changed nothing and a rejection, when the copy is redelivered, then nothing happens (found by the decider property)', () => {
       const history = cancelled();
       given(history).when(cancel('d-c2')).thenNothingHappens();
-      given(history).when(reject('d-r')).thenNothingHappens();
-      given(history).when(cancel('d-c2')).thenState({ status: 'cancelled' });
+      const rejection = given(history).when(reject('d-r')).events();
+      expect(rejection).toEqual([]);
+      given([...history, ...rejection]).when(cancel('d-c2')).thenNothingHappens();
     });
   });
 

@@ -1,3 +1,4 @@
+import { hasEnded } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
@@ -14,7 +15,7 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   const { bookingId, state } = found;
   const language = input.language ?? state.language;
   const say = messages[language];
-  if (state.status === 'cancelled') return { ...answerFor(state, deps.settings.timeZone, [], language), success: true };
+  if (hasEnded(state)) return { ...answerFor(state, deps.settings.timeZone, [], language), success: true };
   if (!state.uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
 
   const result = await deps.calcom.cancelBooking(state.uid, input.reason ?? 'Cancelled by the caller through the voice agent');

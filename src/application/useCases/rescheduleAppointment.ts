@@ -36,8 +36,10 @@ export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestConte
   const { bookingId, state } = found;
   const moveId = moveIdFor(ctx.callId, bookingId, input.newSlotStartUtc);
   const joining = state.move?.moveId === moveId || state.lastMove?.moveId === moveId;
+  // Ended (even with a move of ours left open when it ended): nothing to move, and no wait.
+  if (!joining && hasEnded(state)) return answerFor(state, timeZone, [], language);
   if (!joining && !state.move && (!state.uid || !MOVABLE.includes(state.status))) {
-    if (hasEnded(state) || state.status === 'reschedule_requested') return answerFor(state, timeZone, [], language);
+    if (state.status === 'reschedule_requested') return answerFor(state, timeZone, [], language);
     return { success: false, status: 'error', message: messages[language].notMovable(localParts(state.slotStart!, timeZone)), booking_id: bookingId, booking_status: state.status, retryable: false };
   }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
