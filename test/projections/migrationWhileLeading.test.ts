@@ -1,4 +1,5 @@
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
+import { everythingVisible } from '../support/everythingVisible';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 import type { EventStore } from '../../src/application/ports/eventStore';
 import { appointmentsProjectionDefinition as appointments, startProjection, type ProjectionBatch } from '../../src/projections';
@@ -38,6 +39,10 @@ import { appendBooking } from './scenario';
     } finally {
       writing = false;
       await writer;
+      // Another test file's open write transaction can hold the global order back (pg_snapshot_xmin): the
+      // leader must still get its batches once everything is visible.
+      await everythingVisible(db, store);
+      for (let i = 0; i < 300 && batches.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
       await leader.stop();
     }
     expect({ migrationErrors, projectionErrors }).toEqual({ migrationErrors: [], projectionErrors: [] });
