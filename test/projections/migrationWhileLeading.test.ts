@@ -4,7 +4,7 @@ import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 import type { EventStore } from '../../src/application/ports/eventStore';
 import { appointmentsProjectionDefinition as appointments, startProjection, type ProjectionBatch } from '../../src/projections';
 import { openIsolatedPostgres, postgresUrl } from '../support/databases';
-import { appendBooking } from './scenario';
+import { appendBooking, waitFor } from './scenario';
 
 /**
  * The read model's migration runs at every start (and before every rebuild) while another instance's
@@ -42,7 +42,7 @@ import { appendBooking } from './scenario';
       // Another test file's open write transaction can hold the global order back (pg_snapshot_xmin): the
       // leader must still get its batches once everything is visible.
       await everythingVisible(db, store);
-      for (let i = 0; i < 300 && batches.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => batches.length > 0, 15_000, 50).catch(() => undefined); // the assertion below says what was missing
       await leader.stop();
     }
     expect({ migrationErrors, projectionErrors }).toEqual({ migrationErrors: [], projectionErrors: [] });
