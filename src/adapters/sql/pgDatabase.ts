@@ -68,6 +68,7 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
     });
 
   const listeners = new Set<() => Promise<void>>();
+  let closing: Promise<void> | undefined;
   return {
     kind: 'postgres',
     query,
@@ -89,18 +90,25 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
         }
       }),
     listen: async (channel, onNotify) => {
-      const stop = await listenOn({ connectionString, ...(schema ? { options: `-c search_path=${schema}` } : {}), ...config }, channel, onNotify);
+      if (closing) throw new Error(`Cannot LISTEN on ${channel}: the database is closed`);
+      const listener = listenOn({ connectionString, ...(schema ? { options: `-c search_path=${schema}` } : {}), ...config }, channel, onNotify);
       const stopOnce = async () => {
         listeners.delete(stopOnce);
-        await stop();
+        await listener.stop();
       };
+      // Registered before the first connection is up: a close meanwhile ends that attempt too.
       listeners.add(stopOnce);
+      await listener.started;
       return stopOnce;
     },
     // A closed database keeps nothing open: the listening connections its users did not stop go too.
-    close: async () => {
-      await Promise.all([...listeners].map((stop) => stop()));
-      await pool.end();
+    // Closing twice (a shutdown and a test's afterAll) is one close.
+    close: () => {
+      closing ??= (async () => {
+        await Promise.all([...listeners].map((stop) => stop()));
+        await pool.end();
+      })();
+      return closing;
     },
   };
 };
@@ -108,14 +116,19 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
 /**
  * LISTEN on a dedicated client; when the server goes away the client is replaced (every second until it
  * answers). Notifications sent while it was away are lost: the waiters' slow polling covers that gap.
+ * `started` settles once the first attempt has (an unreachable server leaves the retries running);
+ * `stop` ends the client and any attempt still connecting, so nothing connects after it resolved.
  */
-const listenOn = async (config: PoolConfig, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> => {
+/** pg has no public way to abort a connection attempt: end() waits for the server's goodbye, which a hanging server never sends. */
+const abortConnecting = (attempt: Client) => (attempt as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+
+const listenOn = (config: PoolConfig, channel: string, onNotify: (payload: string) => void) => {
   const name = safeIdentifier(channel);
   let stopped = false;
   let client: Client | undefined;
+  let attempt: { client: Client; done: Promise<void> } | undefined;
   let retry: NodeJS.Timeout | undefined;
-  const connect = async (): Promise<void> => {
-    const next = new Client(config);
+  const open = async (next: Client): Promise<void> => {
     next.on('notification', (message) => {
       if (message.channel === name) onNotify(message.payload ?? '');
     });
@@ -126,8 +139,10 @@ const listenOn = async (config: PoolConfig, channel: string, onNotify: (payload:
     };
     next.on('error', lost);
     next.on('end', lost);
+    // pg 8 never settles connect() when the connection goes while connecting (stop() aborts it): its 'end' does.
+    const endedWhileConnecting = new Promise<never>((_resolve, reject) => next.once('end', () => reject(new Error('ended while connecting'))));
     try {
-      await next.connect();
+      await Promise.race([next.connect(), endedWhileConnecting]);
       await next.query(`LISTEN ${name}`);
     } catch (error) {
       next.off('end', lost);
@@ -136,6 +151,16 @@ const listenOn = async (config: PoolConfig, channel: string, onNotify: (payload:
     }
     if (stopped) return void (await next.end().catch(() => undefined));
     client = next;
+  };
+  const connect = (): Promise<void> => {
+    const next = new Client(config);
+    const done = open(next);
+    attempt = { client: next, done };
+    const settled = () => {
+      if (attempt?.client === next) attempt = undefined;
+    };
+    done.then(settled, settled);
+    return done;
   };
   const schedule = () => {
     if (stopped || retry || client) return;
@@ -146,10 +171,15 @@ const listenOn = async (config: PoolConfig, channel: string, onNotify: (payload:
     retry.unref();
   };
   // Unreachable now: keep trying in the background (the waiters poll slowly meanwhile).
-  await connect().catch(schedule);
-  return async () => {
+  const started = connect().catch(schedule);
+  const stop = async () => {
     stopped = true;
     if (retry) clearTimeout(retry);
+    if (attempt) {
+      abortConnecting(attempt.client);
+      await attempt.done.catch(() => undefined);
+    }
     await client?.end().catch(() => undefined);
   };
+  return { started, stop };
 };

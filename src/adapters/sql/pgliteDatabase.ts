@@ -51,6 +51,7 @@ export const openPgliteDatabase = async (dataDir?: string, options: { loadDataDi
     throw error;
   }
 
+  let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
     query: async (text, params) => {
@@ -66,12 +67,16 @@ export const openPgliteDatabase = async (dataDir?: string, options: { loadDataDi
           query: async (text, params) => ({ rows: (await tx.query(text, params as unknown[] | undefined)).rows as never[] }),
         }),
       ),
-    close: async () => {
-      try {
-        await db.close();
-      } finally {
-        release();
-      }
+    // Closing twice (a shutdown and a test's afterAll) is one close.
+    close: () => {
+      closing ??= (async () => {
+        try {
+          await db.close();
+        } finally {
+          release();
+        }
+      })();
+      return closing;
     },
   };
 };
