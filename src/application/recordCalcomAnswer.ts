@@ -20,7 +20,12 @@ export interface AnswerToRecord {
  * claimed first fails both, so the answer is judged again knowing its owner. One that is not ours only
  * reads who owns its uid.
  */
-export const recordCalcomAnswer = async (store: EventStore, known: KnownBooking, record: AnswerToRecord, causation: Causation): Promise<BookingEvent[]> => {
+export const recordCalcomAnswer = async (
+  store: EventStore,
+  known: KnownBooking,
+  record: AnswerToRecord,
+  causation: Causation,
+): Promise<KnownBooking & { appended: BookingEvent[] }> => {
   const { bookingId, callId, answer, looksOurs, now } = record;
   const judge = (uidOwner: string | undefined, alongside = {}) =>
     handleBookingCommand(store, bookingId, { type: 'RecordCalcomAnswer', data: { answer, uidOwner, now } }, causation, { known, alongside });
@@ -29,8 +34,8 @@ export const recordCalcomAnswer = async (store: EventStore, known: KnownBooking,
       if (isConcurrencyError(error) && error.streamId === calcomUidStreamId(answer.uid)) return undefined;
       throw error;
     });
-    if (claimed) return claimed.appended;
+    if (claimed) return claimed;
   }
   const uidOwner = looksOurs ? await claimCalcomUid(store, { uid: answer.uid, bookingId, callId, now }, causation) : await readUidOwner(store, answer.uid);
-  return (await judge(uidOwner)).appended;
+  return judge(uidOwner);
 };

@@ -1,5 +1,5 @@
 import { bookingStreamId, type Booking } from '../domain';
-import { loadBooking } from './bookingRepository';
+import { loadBooking, type KnownBooking } from './bookingRepository';
 import type { EventStore } from './ports/eventStore';
 
 /** How a wait ended: its state was done when read, an append to its stream woke it, the slow poll, or the deadline. */
@@ -10,12 +10,19 @@ export interface WaitOptions {
   pollMs?: number;
   /** Told how the wait ended (for logs and tests). */
   onDone?: (wokenBy: WokenBy) => void;
+  /**
+   * Work done once the wait listens (recording the request, posting to Cal.com), answering the state it
+   * left the booking in: the wait starts from that state instead of reading the stream, and reads only
+   * once an append after it is signalled (or the slow poll comes). Undefined: read first.
+   */
+  after?: () => Promise<KnownBooking | undefined>;
 }
 
 /**
  * Reads the booking until `done(state)` or the deadline; returns the last state seen. With a store that
  * signals appends (`onAppended`: this process's, and on PostgreSQL every instance's through NOTIFY) the
- * wait is woken by the append that settles it and only polls slowly, for a signal that was lost.
+ * wait is woken by the append that settles it and only polls slowly, for a signal that was lost. A
+ * signal that names the stream's version is compared with the version seen: nothing newer, no read.
  */
 export const waitForBooking = async (
   store: EventStore,
@@ -24,30 +31,36 @@ export const waitForBooking = async (
   timeoutMs: number,
   options: WaitOptions = {},
 ): Promise<Booking> => {
-  const deadline = Date.now() + timeoutMs;
   const streamId = bookingStreamId(bookingId);
   const pollMs = options.pollMs ?? (store.onAppended ? 1000 : 50);
-  let appendSeen = false;
+  let newestSignalled = 0;
+  let unversionedSignal = false;
   let wake: (() => void) | undefined;
-  // Listen before the first read: an append between the read and the wait is not missed.
-  const stop = store.onAppended?.((id) => {
+  // Listen before anything is read or written: an append between the two is not missed.
+  const stop = store.onAppended?.((id, version) => {
     if (id !== streamId) return;
-    appendSeen = true;
+    if (version === undefined) unversionedSignal = true;
+    else newestSignalled = Math.max(newestSignalled, version);
     wake?.();
   });
+  const newerThan = (seen: KnownBooking) => unversionedSignal || newestSignalled > seen.version;
   let wokenBy: WokenBy = 'at_once';
   try {
+    let current = await options.after?.();
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      appendSeen = false;
-      const { state } = await loadBooking(store, bookingId);
-      if (done(state)) return state;
+      if (!current || newerThan(current)) {
+        unversionedSignal = false;
+        current = await loadBooking(store, bookingId);
+      }
+      if (done(current.state)) return current.state;
       if (Date.now() >= deadline) {
         wokenBy = 'deadline';
-        return state;
+        return current.state;
       }
-      if (appendSeen) {
+      if (newerThan(current)) {
         wokenBy = 'append';
-        continue; // appended while reading: read again at once
+        continue; // appended since it was read or written: read again at once
       }
       wokenBy = await new Promise<WokenBy>((resolve) => {
         const left = deadline - Date.now();
@@ -58,6 +71,8 @@ export const waitForBooking = async (
         };
       });
       wake = undefined;
+      // The slow poll and the deadline read again: a signal may have been lost.
+      if (wokenBy !== 'append') current = undefined;
     }
   } finally {
     stop?.();

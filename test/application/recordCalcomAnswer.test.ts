@@ -46,9 +46,12 @@ describe.each([
 
   it(`claims an answer's free uid and accepts it, ${together ? 'in one transaction, the claim first' : 'the claim first, in a transaction of its own'}`, async () => {
     const given = await givenRequested(store());
-    const appended = await given.record();
+    const { appended, state, version } = await given.record();
     const { booking, claim } = await given.streams();
     expect(appended.map((e) => e.type)).toEqual(['CalcomResponded', 'CalcomBookingAccepted']);
+    // What it answers is the booking as it left it: the stream's version and state.
+    expect(version).toBe(booking.length);
+    expect(state.status).toBe('awaiting_webhook');
     expect(claim.map((e) => [e.type, (e.data as { bookingId: string }).bookingId])).toEqual([['CalcomUidClaimed', given.bookingId]]);
     expect(booking.map((e) => e.type)).toEqual(['BookingRequested', 'CalcomResponded', 'CalcomBookingAccepted']);
     expect(claim[0]!.position < booking[1]!.position).toBe(true);
@@ -58,9 +61,11 @@ describe.each([
   it('judges an answer whose uid another booking claimed first as a duplicate, and leaves the claim to its owner', async () => {
     const given = await givenRequested(store());
     await claimCalcomUid(base, { uid: given.uid, bookingId: 'b-first-claimant', callId: 'call_first', now: NOW }, causation);
-    const appended = await given.record();
+    const { appended, state, version } = await given.record();
     const { booking, claim } = await given.streams();
     expect(appended.map((e) => e.type)).toEqual(['CalcomResponded', 'DuplicateDetected']);
+    expect(version).toBe(booking.length);
+    expect(state.status).toBe('duplicate');
     expect(claim.map((e) => (e.data as { bookingId: string }).bookingId)).toEqual(['b-first-claimant']);
     expect(booking.map((e) => e.type)).toEqual(['BookingRequested', 'CalcomResponded', 'DuplicateDetected']);
   });

@@ -87,8 +87,10 @@ export interface EventStore {
   /**
    * Tells `listener` the stream id of every append: this process's at once, other processes' too where
    * the store can (PostgreSQL NOTIFY). A hint to read again, never the data itself; returns "stop".
+   * `version`, where known: the stream's version once that append was written (a reader that has seen
+   * it needs no second look); undefined (e.g. from an older instance) means "read to know".
    */
-  onAppended?(listener: (streamId: string) => void): () => void;
+  onAppended?(listener: (streamId: string, version?: number) => void): () => void;
   close(): Promise<void>;
 }
 

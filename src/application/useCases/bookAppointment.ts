@@ -38,41 +38,50 @@ export const bookAppointment = async (deps: UseCaseDeps, ctx: RequestContext, in
   const phone = input.phone ?? ctx.callerNumber;
   const attendee = attendeeIdentity({ name: input.name, email: input.email, phone }, ctx.callId, placeholderEmailDomain);
 
-  const { appended, state: requested, version } = await handleBookingCommand(
-    deps.store,
-    bookingId,
-    {
-      type: 'RequestBooking',
-      data: {
-        bookingId,
-        callId: ctx.callId,
-        eventTypeId,
-        slotStart: new Date(input.slotStartUtc).toISOString(),
-        timeZone,
-        service,
-        practiceId,
-        language: input.language ?? defaultLanguage,
-        attendee,
-        ...(ctx.callerNumber && { callerNumber: ctx.callerNumber }),
-        now: deps.now().toISOString(),
+  // The wait listens before the request is recorded and posted, and starts from the state that left:
+  // it reads the booking again only once a later append (the webhook) is signalled.
+  const recordAndSubmit = async () => {
+    const requested = await handleBookingCommand(
+      deps.store,
+      bookingId,
+      {
+        type: 'RequestBooking',
+        data: {
+          bookingId,
+          callId: ctx.callId,
+          eventTypeId,
+          slotStart: new Date(input.slotStartUtc).toISOString(),
+          timeZone,
+          service,
+          practiceId,
+          language: input.language ?? defaultLanguage,
+          attendee,
+          ...(ctx.callerNumber && { callerNumber: ctx.callerNumber }),
+          now: deps.now().toISOString(),
+        },
       },
-    },
-    causation,
-    // Decided first as a new booking (most deliveries are a call's first): a retry's append fails on the version and reads the booking.
-    { known: { state: initialState(), version: 0 } },
-  );
-  if (appended.length > 0) {
-    deps.hooks?.afterBookingRequested?.();
-    await submitToCalcom(deps, bookingId, { state: requested, version }, causation);
-  } else if (isStuck(requested, deps.settings.resumeAfterMs, deps.now().toISOString())) {
-    // A retry of a call whose first delivery never got a Cal.com answer (its process died): take it up now.
-    await resumeBooking(deps, bookingId, 'retried_call');
-  } else deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
+      causation,
+      // Decided first as a new booking (most deliveries are a call's first): a retry's append fails on the version and reads the booking.
+      { known: { state: initialState(), version: 0 } },
+    );
+    if (requested.appended.length > 0) {
+      deps.hooks?.afterBookingRequested?.();
+      return submitToCalcom(deps, bookingId, requested, causation);
+    }
+    if (isStuck(requested.state, deps.settings.resumeAfterMs, deps.now().toISOString())) {
+      // A retry of a call whose first delivery never got a Cal.com answer (its process died): take it up now.
+      await resumeBooking(deps, bookingId, 'retried_call');
+      return undefined;
+    }
+    deps.telemetry.log('info', 'Repeated book_appointment joined the existing booking', { bookingId, callId: ctx.callId });
+    return requested;
+  };
 
   let wokenBy: WokenBy | undefined;
   const state = await waitForBooking(deps.store, bookingId, isAnswerable, confirmationWaitMs, {
     pollMs: deps.settings.confirmationPollMs,
     onDone: (how) => (wokenBy = how),
+    after: recordAndSubmit,
   });
   const needsAlternatives = state.status === 'slot_unavailable' || state.status === 'duplicate';
   const alternatives = needsAlternatives ? await findAlternatives(deps, state.slotStart ?? input.slotStartUtc, eventTypeId) : [];

@@ -20,11 +20,12 @@ const outcomeUnknown = (result: CreateBookingResult): boolean =>
  * The one POST to Cal.com for a requested booking, and the facts it produced. An answer that is ours
  * claims its uid (first claimant wins); one that is not only reads who owns it. The decider judges.
  * When the outcome is unknown, Cal.com is asked whether it holds the booking before anything is
- * answered, and nothing is ever posted again blindly.
+ * answered, and nothing is ever posted again blindly. Answers the booking as it left it (undefined when
+ * there was nothing to post).
  */
-export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known: KnownBooking, causation: Causation): Promise<void> => {
+export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known: KnownBooking, causation: Causation): Promise<KnownBooking | undefined> => {
   const { state } = known;
-  if (state.calcomAnswered || !state.attendee || !state.slotStart || !state.callId) return;
+  if (state.calcomAnswered || !state.attendee || !state.slotStart || !state.callId) return undefined;
   const { notesField } = deps.settings;
   const result = await deps.calcom.createBooking({
     eventTypeId: state.eventTypeId ?? deps.settings.eventTypeId,
@@ -48,9 +49,9 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known
     }
     const looksOurs = duplicateReasonsFor(state, answer, undefined).length === 0;
     // Decided on the state the request was recorded with: nothing else writes a booking while its POST is out (a stale one is re-read).
-    const appended = await recordCalcomAnswer(deps.store, known, { bookingId, callId: state.callId, answer, looksOurs, now }, causation);
-    for (const event of appended) if (event.type === 'DuplicateDetected') deps.telemetry.duplicateDetected(event.data.reasons);
-    return;
+    const recorded = await recordCalcomAnswer(deps.store, known, { bookingId, callId: state.callId, answer, looksOurs, now }, causation);
+    for (const event of recorded.appended) if (event.type === 'DuplicateDetected') deps.telemetry.duplicateDetected(event.data.reasons);
+    return recorded;
   }
   const reason = result.outcome === 'rejected' ? 'rejected' : result.reason;
   const failure = { reason, httpStatus: result.httpStatus, message: result.message, latencyMs: result.latencyMs } as const;
@@ -58,11 +59,10 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known
   if (outcomeUnknown(result)) {
     const { search, booking } = await searchCalcomFor(deps.calcom, state);
     const uidOwner = booking ? await claimCalcomUid(deps.store, { uid: booking.uid, bookingId, callId: state.callId, now }, causation) : undefined;
-    await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomSearch', data: { purpose: 'unknown_outcome', failure, search, uidOwner, now } }, causation);
-    return;
+    return handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomSearch', data: { purpose: 'unknown_outcome', failure, search, uidOwner, now } }, causation);
   }
-  const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomFailure', data: { ...failure, now } }, causation);
-  for (const event of appended) {
+  const failed = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCalcomFailure', data: { ...failure, now } }, causation);
+  for (const event of failed.appended) {
     if (event.type !== 'CalcomRequestFailed' || (event.data.refusal !== 'booking_field_required' && event.data.refusal !== 'unauthorized')) continue;
     deps.telemetry.calcomConfigurationError(event.data.refusal);
     deps.telemetry.log('error', event.data.refusal === 'unauthorized' ? 'Cal.com refused the API key (CALCOM_API_KEY)' : `The Cal.com event type requires the booking field "${event.data.field}", which the agent cannot fill: make it optional or remove it`, {
@@ -72,4 +72,5 @@ export const submitToCalcom = async (deps: UseCaseDeps, bookingId: string, known
       bookingId,
     });
   }
+  return failed;
 };

@@ -36,3 +36,19 @@ export const createAppendNotifier = (db: SqlExecutor, channel: string) => {
     },
   };
 };
+
+/**
+ * `<store id>:<version> <stream id>`: the stream id last, as it may hold anything. An older instance's
+ * `<store id> <stream id>` still parses (version unknown), and an older instance reading this one's
+ * takes everything after the first space as the stream id, as it always did.
+ */
+export const appendedPayload = (storeId: string, streamId: string, version: number): string => `${storeId}:${version} ${streamId}`;
+
+export const parseAppendedPayload = (payload: string): { sender: string; streamId: string; version?: number } => {
+  const space = payload.indexOf(' ');
+  if (space < 0) return { sender: '', streamId: payload };
+  const head = payload.slice(0, space);
+  const [sender = '', version] = head.split(':');
+  const parsed = version !== undefined && /^[0-9]{1,15}$/.test(version) ? Number(version) : undefined;
+  return { sender, streamId: payload.slice(space + 1), ...(parsed !== undefined && { version: parsed }) };
+};

@@ -10,7 +10,7 @@ import {
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
 import { createAppendBatcher, type StreamAppendPayload } from './appendBatcher';
-import { createAppendNotifier } from './appendNotifier';
+import { appendedPayload, createAppendNotifier, parseAppendedPayload } from './appendNotifier';
 import { decodePgPosition } from './positions';
 import { eventStoreSchema } from './schema';
 import { eventColumns, toStoredEvent, type EventRow } from './eventRow';
@@ -71,8 +71,9 @@ export const createPostgresEventStore = async (
   const channel = notify ? appendedChannel((await db.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]!.schema) : '';
   const stopListening = notify
     ? await db.listen!(channel, (payload) => {
-        if (payload.startsWith(`${storeId} `)) return;
-        appended.emit('stream', payload.slice(payload.indexOf(' ') + 1));
+        const { sender, streamId, version } = parseAppendedPayload(payload);
+        if (sender === storeId) return;
+        appended.emit('stream', streamId, version);
         appended.emit('appended');
       }).catch(() => undefined)
     : undefined;
@@ -92,10 +93,10 @@ export const createPostgresEventStore = async (
   };
 
   /** After the commit, only when the append succeeded: this process's listeners at once, others through NOTIFY. */
-  const signalAppended = (streamIds: string[]) => {
-    for (const streamId of streamIds) {
-      notifier?.notify(`${storeId} ${streamId}`);
-      appended.emit('stream', streamId);
+  const signalAppended = (streams: Array<{ streamId: string; version: number }>) => {
+    for (const { streamId, version } of streams) {
+      notifier?.notify(appendedPayload(storeId, streamId, version));
+      appended.emit('stream', streamId, version);
     }
     appended.emit('appended');
   };
@@ -107,7 +108,7 @@ export const createPostgresEventStore = async (
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
       try {
         const rows = await batcher.append([payloadOf({ streamId, events, expectedVersion })]);
-        signalAppended([streamId]);
+        signalAppended([{ streamId, version: Number(rows[0]!.next_version) }]);
         return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
       } catch (error) {
         throw asConcurrencyError(error, () => ({ streamId, expectedVersion })) ?? error;
@@ -118,7 +119,7 @@ export const createPostgresEventStore = async (
       if (appends.length === 0 || appends.some((a) => a.events.length === 0)) throw new Error('appendToStreams needs at least one event for each stream');
       try {
         const rows = await batcher.append(appends.map(payloadOf));
-        signalAppended(appends.map((a) => a.streamId));
+        signalAppended(appends.map((a, i) => ({ streamId: a.streamId, version: Number(rows[i]!.next_version) })));
         return rows.map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
       } catch (error) {
         throw (
