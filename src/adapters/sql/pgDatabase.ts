@@ -113,15 +113,15 @@ export const openPgDatabase = async (connectionString: string, options: PgDataba
   };
 };
 
+/** pg has no public way to abort a connection attempt: end() waits for the server's goodbye, which a hanging server never sends. */
+const abortConnecting = (attempt: Client) => (attempt as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+
 /**
  * LISTEN on a dedicated client; when the server goes away the client is replaced (every second until it
  * answers). Notifications sent while it was away are lost: the waiters' slow polling covers that gap.
  * `started` settles once the first attempt has (an unreachable server leaves the retries running);
  * `stop` ends the client and any attempt still connecting, so nothing connects after it resolved.
  */
-/** pg has no public way to abort a connection attempt: end() waits for the server's goodbye, which a hanging server never sends. */
-const abortConnecting = (attempt: Client) => (attempt as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-
 const listenOn = (config: PoolConfig, channel: string, onNotify: (payload: string) => void) => {
   const name = safeIdentifier(channel);
   let stopped = false;

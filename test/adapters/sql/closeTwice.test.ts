@@ -1,13 +1,6 @@
-import { openPgDatabase } from '../../../src/adapters/sql/pgDatabase';
-import { openMemoryPglite, postgresUrl } from '../../support/databases';
-import type { SqlDatabase } from '../../../src/adapters/sql/sqlDatabase';
+import { sqlTargets } from '../../support/databases';
 
-const targets: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['PGlite', openMemoryPglite],
-  ...(postgresUrl ? [['PostgreSQL', () => openPgDatabase(postgresUrl!)] as [string, () => Promise<SqlDatabase>]] : []),
-];
-
-describe.each(targets)('closing a %s database', (_name, open) => {
+describe.each(sqlTargets)('closing a %s database', (_name, open) => {
   it('given a database already closed (a shutdown, then a test’s afterAll), when it is closed again, then the second close resolves like the first', async () => {
     const db = await open();
     await db.query('SELECT 1');

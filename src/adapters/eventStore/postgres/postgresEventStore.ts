@@ -107,9 +107,10 @@ export const createPostgresEventStore = async (
     appendToStream: async (streamId, events, { expectedVersion = 'any' } = {}) => {
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
       try {
-        const rows = await batcher.append([payloadOf({ streamId, events, expectedVersion })]);
-        signalAppended([{ streamId, version: Number(rows[0]!.next_version) }]);
-        return { nextExpectedVersion: Number(rows[0]!.next_version), position: rows[0]!.last_position };
+        const [row] = await batcher.append([payloadOf({ streamId, events, expectedVersion })]);
+        const nextExpectedVersion = Number(row!.next_version);
+        signalAppended([{ streamId, version: nextExpectedVersion }]);
+        return { nextExpectedVersion, position: row!.last_position };
       } catch (error) {
         throw asConcurrencyError(error, () => ({ streamId, expectedVersion })) ?? error;
       }
@@ -118,9 +119,9 @@ export const createPostgresEventStore = async (
     appendToStreams: async (appends) => {
       if (appends.length === 0 || appends.some((a) => a.events.length === 0)) throw new Error('appendToStreams needs at least one event for each stream');
       try {
-        const rows = await batcher.append(appends.map(payloadOf));
-        signalAppended(appends.map((a, i) => ({ streamId: a.streamId, version: Number(rows[i]!.next_version) })));
-        return rows.map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
+        const results = (await batcher.append(appends.map(payloadOf))).map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
+        signalAppended(appends.map((a, i) => ({ streamId: a.streamId, version: results[i]!.nextExpectedVersion })));
+        return results;
       } catch (error) {
         throw (
           asConcurrencyError(error, (hint) => {
