@@ -127,7 +127,8 @@ describe.each(sqlTargets)('two practices in one process (%s)', (_name, openDb) =
     // One booking's history runs across both uids: the new one claimed, the old one released.
     const newUid = [...berlin.bookings.values()].find((b) => b.fromReschedule === oldUid)!.uid;
     const events = (await t.get(`/bookings/${bookingId}/events`)).json.events.map((e: { type: string }) => e.type);
-    expect(events).toEqual(expect.arrayContaining(['BookingConfirmedByWebhook', 'BookingMoveRequested', 'CalcomMoveAccepted', 'BookingRescheduled']));
+    // CalcomMoveAccepted only when the answer was recorded before the webhook 50 ms later (a busy host records it after, and the settled move takes no answer).
+    expect(events.filter((e: string) => e !== 'CalcomMoveAccepted').slice(3)).toEqual(['BookingConfirmedByWebhook', 'BookingMoveRequested', 'BookingRescheduled']);
     const oldClaim = (await t.service.stores.eventStore.readStream(calcomUidStreamId(oldUid))).map((e) => [e.type, (e.data as { bookingId: string }).bookingId]);
     expect(oldClaim).toEqual([['CalcomUidClaimed', bookingId], ['CalcomUidReleased', bookingId]]);
     expect((await t.service.stores.eventStore.readStream(calcomUidStreamId(newUid)))[0]).toMatchObject({ type: 'CalcomUidClaimed', data: { bookingId } });

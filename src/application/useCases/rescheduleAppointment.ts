@@ -1,6 +1,6 @@
 import { MOVABLE, hasEnded, moveAnswerGaps, moveIdFor, type Booking } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
-import { handleBookingCommand } from '../bookingRepository';
+import { handleBookingCommand, type KnownBooking } from '../bookingRepository';
 import { calcomAnswerOf } from '../calcomAnswer';
 import type { Causation } from '../eventEnvelope';
 import { messages } from '../messages';
@@ -44,16 +44,23 @@ export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestConte
   }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   const toSlotStart = new Date(input.newSlotStartUtc).toISOString();
-  const { appended, state: requested } = await handleBookingCommand(
-    deps.store,
-    bookingId,
-    { type: 'RequestMove', data: { moveId, byCallId: ctx.callId, toSlotStart, now: deps.now().toISOString() } },
-    causation,
-  );
-  if (appended.length > 0) await postMove(deps, bookingId, requested, input.reason, causation);
-  else deps.telemetry.log('info', 'Repeated reschedule_appointment joined the move', { bookingId, callId: ctx.callId });
+  /** Requests the move and, for the first delivery, posts it; the wait starts from the state that left (a join's read was made once the wait listened). */
+  const requestAndPost = async (): Promise<KnownBooking> => {
+    const requested = await handleBookingCommand(
+      deps.store,
+      bookingId,
+      { type: 'RequestMove', data: { moveId, byCallId: ctx.callId, toSlotStart, now: deps.now().toISOString() } },
+      causation,
+    );
+    if (requested.appended.length > 0) return postMove(deps, bookingId, requested, input.reason, causation);
+    deps.telemetry.log('info', 'Repeated reschedule_appointment joined the move', { bookingId, callId: ctx.callId });
+    return requested;
+  };
 
-  const after = await waitForBooking(deps.store, bookingId, moveSettled(moveId), confirmationWaitMs, { pollMs: deps.settings.confirmationPollMs });
+  const after = await waitForBooking(deps.store, bookingId, moveSettled(moveId), confirmationWaitMs, {
+    pollMs: deps.settings.confirmationPollMs,
+    after: requestAndPost,
+  });
   const answer =
     after.lastMove?.moveId === moveId && after.lastMove.outcome === 'failed'
       ? failedMoveAnswer(after, timeZone, after.lastMove.reason === 'slot_unavailable' ? await findAlternatives(deps, toSlotStart, after.eventTypeId) : [], language)
@@ -63,8 +70,9 @@ export const rescheduleAppointment = async (deps: UseCaseDeps, ctx: RequestConte
   return answer;
 };
 
-/** The one reschedule POST of a move, and the fact it produced. */
-const postMove = async (deps: UseCaseDeps, bookingId: string, state: Booking, reason: string | undefined, causation: Causation): Promise<void> => {
+/** The one reschedule POST of a move, and the fact it produced; answers the state it left (`known`: the move just requested). */
+const postMove = async (deps: UseCaseDeps, bookingId: string, known: KnownBooking, reason: string | undefined, causation: Causation): Promise<KnownBooking> => {
+  const { state } = known;
   const move = state.move!;
   const result = await deps.calcom.rescheduleBooking({
     uid: move.fromUid,
@@ -84,12 +92,12 @@ const postMove = async (deps: UseCaseDeps, bookingId: string, state: Booking, re
     const uidOwner = looksMoved && state.callId
       ? await claimCalcomUid(deps.store, { uid: answer.uid, bookingId, callId: state.callId, now }, causation)
       : await readUidOwner(deps.store, answer.uid);
-    await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveAnswer', data: { moveId: move.moveId, answer, uidOwner, now } }, causation);
-    return;
+    return handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveAnswer', data: { moveId: move.moveId, answer, uidOwner, now } }, causation, { known });
   }
   const failure = { reason: result.outcome === 'rejected' ? 'rejected' : result.reason, httpStatus: result.httpStatus, message: result.message, latencyMs: result.latencyMs } as const;
   deps.telemetry.log('warn', 'Cal.com did not move the booking', { bookingId, callId: state.callId, reason: failure.reason, httpStatus: failure.httpStatus });
-  const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveFailure', data: { moveId: move.moveId, ...failure, now } }, causation);
+  const recorded = await handleBookingCommand(deps.store, bookingId, { type: 'RecordMoveFailure', data: { moveId: move.moveId, ...failure, now } }, causation, { known });
   // The decider read the refusal (moveRefusal.ts); a refused key is a configuration alert.
-  if (appended.some((e) => e.type === 'BookingMoveFailed' && e.data.reason === 'unauthorized')) reportRefusedApiKey(deps.telemetry, { bookingId });
+  if (recorded.appended.some((e) => e.type === 'BookingMoveFailed' && e.data.reason === 'unauthorized')) reportRefusedApiKey(deps.telemetry, { bookingId });
+  return recorded;
 };
