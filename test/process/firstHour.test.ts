@@ -55,6 +55,12 @@ describe('a fresh set-up', () => {
     expect(result.err).not.toContain('secret');
   }, 60_000);
 
+  it('stops with exit 78 naming EVENT_STORE_URL when EventStoreDB cannot be reached (its client is loaded only for its URL)', async () => {
+    const result = await runCli(['serve'], { PORT: '0', EVENT_STORE_URL: 'esdb://127.0.0.1:1?tls=false' });
+    expect(result.code).toBe(78);
+    expect(result.err).toContain('Invalid configuration: EVENT_STORE_URL: EventStoreDB at esdb://127.0.0.1:1?tls=false is not reachable (');
+  }, 60_000);
+
   it('answers every usage mistake with exit 2', async () => {
     const mistakes = [['reconcile', '--bogus'], ['rebuild', '--bogus'], ['retell-functions', '--language', 'fr'], ['timeline'], ['audit', '--from', 'yesterday'], ['nonsense']];
     // Independent processes: run side by side.
