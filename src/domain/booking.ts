@@ -139,10 +139,11 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       const { deliveryId, uid, calcomBookingId } = event.data;
       return { ...state, hostAcceptance: { deliveryId, uid, calcomBookingId }, deliveries: seen(state, deliveryId) };
     }
+    // An ended booking has no move under way: one left open when it ended is over (nothing waits for it).
     case 'BookingCancelled':
-      return { ...state, status: 'cancelled', deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
+      return { ...state, status: 'cancelled', move: undefined, deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
     case 'BookingRejected':
-      return { ...state, status: 'rejected', deliveries: seen(state, event.data.deliveryId) };
+      return { ...state, status: 'rejected', move: undefined, deliveries: seen(state, event.data.deliveryId) };
     case 'BookingRescheduled': {
       const { awaitingHost, uid, slotStart, deliveryId } = event.data;
       const lastMove = { moveId: state.move?.moveId, fromSlotStart: state.slotStart, toSlotStart: slotStart, outcome: 'moved' as const };

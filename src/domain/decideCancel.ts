@@ -5,30 +5,44 @@ import { factsOf, lookedUp } from './facts';
 
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
 
-/** Cal.com cancelled it at the caller's request (its cancel answered 200). */
+/**
+ * The uid a cancel acts on: where Cal.com holds the booking now. A move Cal.com accepted (our claim on
+ * its new uid is held; its webhook is still to come) lives at the new uid, the old one being CANCELLED by
+ * the move; otherwise the booking's own uid.
+ */
+export const cancellableUid = (state: Booking): string | undefined => (state.move?.stage === 'accepted' && state.move.newUid) || state.uid;
+
+/** Cal.com cancelled it at the caller's request (its cancel of `cancellableUid` answered 200). */
 export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
   if (hasEnded(state)) return []; // cancelled already, or rejected: the first of the two stays
-  if (!state.uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
-  return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid: state.uid, source: 'agent', reason: c.reason } }];
+  const uid = cancellableUid(state);
+  if (!uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
+  return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid, source: 'agent', reason: c.reason } }];
 };
 
 /**
  * Cal.com holds the uid cancelled, and not because it moved the booking: a reschedule marks the old uid
  * CANCELLED while the booking lives on at the new one (the lookup says where, `rescheduledToUid`), and a
- * move of ours under way or unproven means the same may have happened without the lookup knowing.
+ * move of ours under way (not answered, or its answer lost) or unproven means the same may have happened
+ * without the lookup knowing. A move Cal.com accepted was looked up at its new uid: that one cancelled is.
  */
 const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
-  lookup.outcome === 'found' && lookup.calcomStatus === 'cancelled' && lookup.rescheduledToUid === undefined && !state.move && state.lastMove?.outcome !== 'unproven';
+  lookup.outcome === 'found' &&
+  lookup.calcomStatus === 'cancelled' &&
+  lookup.rescheduledToUid === undefined &&
+  (!state.move || state.move.stage === 'accepted') &&
+  state.lastMove?.outcome !== 'unproven';
 
 /**
  * Cal.com's cancel did not answer 200 (a second cancel of a cancelled booking is refused: 400 "This
- * booking has already been cancelled."), so we asked what it holds: the lookup is recorded, and a booking
+ * booking has already been cancelled."), so we asked what it holds at `cancellableUid`: the lookup is recorded, and a booking
  * Cal.com holds as cancelled for good is cancelled (`source: 'lookup'`: by our earlier request, or by the
  * host). Anything else changes nothing.
  */
 export const recordCancelLookup = ({ lookup, reason, now }: Command<'RecordCancelLookup'>, state: Booking): BookingEvent[] => {
-  if (hasEnded(state) || !state.uid) return [];
-  const looked = lookedUp(state, now, state.uid, lookup, 'cancel');
+  const uid = cancellableUid(state);
+  if (hasEnded(state) || !uid) return [];
+  const looked = lookedUp(state, now, uid, lookup, 'cancel');
   if (!cancelledForGood(lookup, state)) return [looked];
-  return [looked, { type: 'BookingCancelled', data: { ...factsOf(state, now), uid: state.uid, source: 'lookup', reason } }];
+  return [looked, { type: 'BookingCancelled', data: { ...factsOf(state, now), uid, source: 'lookup', reason } }];
 };

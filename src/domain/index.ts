@@ -10,4 +10,5 @@ export * from './verifyCalcomAnswer';
 export * from './resume';
 export * from './hostAcceptance';
 export { MOVABLE, moveAnswerGaps } from './decideMove';
+export { cancellableUid } from './decideCancel';
 export * from './moveRefusal';

@@ -4,6 +4,7 @@ import {
   createdBooking,
   hostSlotTaken,
   inThePast,
+  internalServerError,
   invalidPhoneNumber,
   minimumNotice,
   missingRequiredField,
@@ -62,6 +63,7 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       calcom.keep(booking);
       return createdBooking(booking);
     });
+    calcom.answerReschedules((request, move) => move(request));
   });
   afterAll(async () => {
     await t.stop();
@@ -261,14 +263,35 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       expect(calcom.lookups.length).toBe(lookups);
     });
 
-    it('never answers cancelled for a booking Cal.com moved to a new uid: its old uid is CANCELLED by the move, the booking lives on', async () => {
-      const { bookingId, callId } = await confirmedBooking();
+    it('cancels a booking whose move Cal.com accepted at its new uid (the move CANCELLED the old one), and a late BOOKING_RESCHEDULED does not reopen it', async () => {
+      const { bookingId, callId, booking } = await confirmedBooking();
       const moved = (await t.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-08', new_time: '10:00' } })).json;
       expect(moved).toMatchObject({ booking_id: bookingId, status: 'pending' }); // Cal.com moved it; its webhook has not come
+      const newBooking = [...calcom.bookings.values()].find((b) => b.fromReschedule === booking.uid)!;
 
       const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
 
-      expect(answer).toMatchObject({ success: false, status: 'error' });
+      expect(answer).toMatchObject({ success: true, status: 'cancelled', booking_id: bookingId });
+      expect(calcom.cancels.at(-1)).toBe(newBooking.uid); // never the old uid, which the move cancelled
+      expect(calcom.bookings.get(newBooking.uid)!.status).toBe('CANCELLED');
+      const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
+      expect(events.at(-1)).toMatchObject({ type: 'BookingCancelled', data: { uid: newBooking.uid, source: 'agent' } });
+      // The move's webhook, late: recorded, and the booking stays cancelled.
+      await deliver(bookingRescheduled(newBooking, booking.uid, { metadata: 'copied', old: booking }));
+      expect(await statusOf(callId, bookingId)).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('never answers cancelled while a move\'s answer is unknown: the old uid CANCELLED by the move is no cancellation', async () => {
+      const { bookingId, callId, booking } = await confirmedBooking();
+      // Cal.com moves it, then fails before answering (a 500 after the move was made): the outcome is unknown to us.
+      calcom.answerReschedules((request, move) => (move(request), internalServerError()));
+      const moved = (await t.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-09', new_time: '10:00' } })).json;
+      expect(moved).toMatchObject({ booking_id: bookingId });
+
+      const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
+
+      expect(answer).toMatchObject({ success: false, status: 'error', retryable: true });
+      expect(calcom.cancels.at(-1)).toBe(booking.uid);
       const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
       expect(events.at(-1)).toMatchObject({ type: 'CalcomBookingLookedUp', data: { purpose: 'cancel', outcome: 'found', calcomStatus: 'cancelled' } });
       expect(events.map((e) => e.type)).not.toContain('BookingCancelled');

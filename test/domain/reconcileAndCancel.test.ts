@@ -1,3 +1,4 @@
+import { cancellableUid, foldBooking, type BookingEvent } from '../../src/domain';
 import { given } from '../support/deciderSpecification';
 import { BOOKING, CALL, REQUESTED_AT, SLOT, accepted, delivery, requested } from '../support/bookingFixtures';
 
@@ -39,11 +40,43 @@ describe('Reconcile', () => {
   });
 });
 
+const NEW_UID = 'uidOfTheMove';
+const moveRequested: BookingEvent = {
+  type: 'BookingMoveRequested',
+  data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, moveId: 'move-1', byCallId: CALL, fromUid: delivery().uid, fromSlotStart: SLOT, toSlotStart: '2025-10-17T07:00:00.000Z' },
+};
+/** Cal.com answered the move: a new booking at NEW_UID (claimed by this booking), the old uid CANCELLED by it. */
+const moveAccepted: BookingEvent = {
+  type: 'CalcomMoveAccepted',
+  data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, moveId: 'move-1', uid: NEW_UID, fromUid: delivery().uid, calcomBookingId: 11489999, status: 'accepted', httpStatus: 201, latencyMs: 300 },
+};
+const moveOutcomeUnknown: BookingEvent = {
+  type: 'CalcomMoveOutcomeUnknown',
+  data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, moveId: 'move-1', reason: 'server_error', httpStatus: 500, message: 'Internal server error', latencyMs: 300 },
+};
+
 describe('RecordAgentCancellation', () => {
   it('given an accepted booking, when the agent cancels it, then it is cancelled', () => {
     given([requested(), accepted()])
       .when({ type: 'RecordAgentCancellation', data: { reason: 'caller asked', now: later } })
       .then([{ type: 'BookingCancelled', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: delivery().uid, source: 'agent', reason: 'caller asked' } }]);
+  });
+
+  it('given a move Cal.com accepted (its webhook not yet come), when the agent cancels it, then the cancellation is of the new uid, where Cal.com holds it', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted])
+      .when({ type: 'RecordAgentCancellation', data: { now: later } })
+      .then([{ type: 'BookingCancelled', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: NEW_UID, source: 'agent' } }]);
+  });
+
+  it('given a move Cal.com accepted, when it is cancelled, then no move is left under way (nothing waits for it, the caller hears cancelled)', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted]).when({ type: 'RecordAgentCancellation', data: { now: later } }).thenState({ status: 'cancelled', move: undefined });
+  });
+
+  it.each([
+    ['requested (not answered yet)', [moveRequested]],
+    ['whose answer was lost', [moveRequested, moveOutcomeUnknown]],
+  ])('given a move %s, then the cancel acts on the booking\'s own uid (no new one is known)', (_name, move) => {
+    expect(cancellableUid(foldBooking([requested(), accepted(), ...move]))).toBe(delivery().uid);
   });
 
   it('refuses to cancel a booking Cal.com never accepted', () => {
@@ -85,12 +118,26 @@ describe('RecordCancelLookup (Cal.com did not answer the cancel with 200)', () =
       .then([{ type: 'CalcomBookingLookedUp', data: { ...facts, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } }]);
   });
 
-  it('given a move of ours under way, then a cancelled old uid is not taken as cancelled (the move may have made it so)', () => {
-    const moveRequested: import('../../src/domain').BookingEvent = {
-      type: 'BookingMoveRequested',
-      data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, moveId: 'move-1', byCallId: CALL, fromUid: delivery().uid, fromSlotStart: SLOT, toSlotStart: '2025-10-17T07:00:00.000Z' },
-    };
-    given([requested(), accepted(), moveRequested]).when(looked({ outcome: 'found', calcomStatus: 'cancelled' })).thenState({ status: 'awaiting_webhook' });
+  it.each([
+    ['under way', [moveRequested]],
+    ['whose answer was lost', [moveRequested, moveOutcomeUnknown]],
+  ])('given a move of ours %s, then a cancelled old uid is not taken as cancelled (the move may have made it so)', (_name, move) => {
+    given([requested(), accepted(), ...move]).when(looked({ outcome: 'found', calcomStatus: 'cancelled' })).thenState({ status: 'awaiting_webhook' });
+  });
+
+  it('given a move Cal.com accepted, when the new uid is found cancelled, then the booking is cancelled, by lookup, at the new uid', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL }))
+      .then([
+        { type: 'CalcomBookingLookedUp', data: { ...facts, uid: NEW_UID, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } },
+        { type: 'BookingCancelled', data: { ...facts, uid: NEW_UID, source: 'lookup', reason: 'caller asked' } },
+      ]);
+  });
+
+  it('given a move Cal.com accepted, when the new uid is found moved on again, then the booking stands', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, rescheduledToUid: 'uidMovedAgain' }))
+      .thenState({ status: 'awaiting_webhook' });
   });
 
   it('keeps what the last lookup found when a cancel\'s lookup finds nothing', () => {

@@ -1,4 +1,4 @@
-import { hasEnded } from '../../domain';
+import { cancellableUid, hasEnded } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
 import { handleBookingCommand } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
@@ -7,7 +7,7 @@ import { reportRefusedApiKey } from '../refusedApiKey';
 import type { RequestContext, UseCaseDeps } from './deps';
 import { findCallerBooking, notOneAnswer, type BookingLookupInput } from './findCallerBooking';
 
-/** Cancel on Cal.com first; record the cancellation only once Cal.com has done it. */
+/** Cancel on Cal.com first (where it holds the booking now: a move it accepted, at the new uid); record the cancellation only once Cal.com has done it. */
 export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): Promise<AgentAnswer> => {
   const asked = input.language ?? deps.settings.defaultLanguage;
   const found = await findCallerBooking(deps, ctx, input, asked);
@@ -16,9 +16,10 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   const language = input.language ?? state.language;
   const say = messages[language];
   if (hasEnded(state)) return { ...answerFor(state, deps.settings.timeZone, [], language), success: true };
-  if (!state.uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
+  const uid = cancellableUid(state);
+  if (!uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
 
-  const result = await deps.calcom.cancelBooking(state.uid, input.reason ?? 'Cancelled by the caller through the voice agent');
+  const result = await deps.calcom.cancelBooking(uid, input.reason ?? 'Cancelled by the caller through the voice agent');
   if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {
     reportRefusedApiKey(deps.telemetry, { bookingId });
     return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
@@ -27,7 +28,7 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   if (result.outcome !== 'cancelled') {
     // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses
     // (400 "This booking has already been cancelled."). What Cal.com holds decides; the lookup is recorded either way.
-    const lookup = await lookUpCalcomBooking(deps.calcom, state.uid);
+    const lookup = await lookUpCalcomBooking(deps.calcom, uid);
     const looked = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCancelLookup', data: { lookup, reason: input.reason, now: deps.now().toISOString() } }, causation);
     if (looked.state.status === 'cancelled') return { ...answerFor(looked.state, deps.settings.timeZone, [], language), success: true };
     deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus, lookup: lookup.outcome });

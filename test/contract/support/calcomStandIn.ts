@@ -80,6 +80,8 @@ const moveBooking = (bookings: Map<string, ResolvedBooking>, request: SentResche
 export const calcomStandIn = (base = CALCOM_BASE) => {
   const creates: SentCreate[] = [];
   const reschedules: SentReschedule[] = [];
+  /** The uid of every cancel request (POST /v2/bookings/{uid}/cancel). */
+  const cancels: string[] = [];
   const apiKeys: string[] = [];
   const bookings = new Map<string, ResolvedBooking>();
   const state = {
@@ -115,6 +117,7 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
     .reply(function (uri) {
       recordKey.call(this);
       const uid = decodeURIComponent(uri.split('/')[3]!);
+      cancels.push(uid);
       const booking = bookings.get(uid);
       if (!booking) return reply(bookingNotFound(uid));
       if (booking.status === 'CANCELLED') return reply(alreadyCancelled());
@@ -144,6 +147,7 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
   return {
     creates,
     reschedules,
+    cancels,
     apiKeys,
     bookings,
     /** What Cal.com answers the next creates. */
