@@ -27,6 +27,16 @@ describe.each(sqlTargets)('the Cal.com request budget (%s)', (_name, openDb) => 
         const answer = createdBooking(bookingFrom(body as SentCreate));
         return [answer.status, JSON.stringify(answer.body), answer.headers];
       })
+      .post(/^\/v2\/bookings\/[^/]+\/cancel$/)
+      .reply(() => {
+        sent.push('cancel');
+        return [500, '{}'];
+      })
+      .get(/^\/v2\/bookings\/[^/?]+$/)
+      .reply(() => {
+        sent.push('lookup');
+        return [500, '{}'];
+      })
       .get('/v2/slots')
       .query(true)
       .reply(() => {
@@ -62,7 +72,8 @@ describe.each(sqlTargets)('the Cal.com request budget (%s)', (_name, openDb) => 
 
   it('answers at once and truthfully when the budget is used up, sends nothing, and counts it; both instances share the bucket', async () => {
     // Tokens: 4 - slots - create = 2 left (on the other instance too). Creates may use the last ones.
-    expect((await book(b, 2)).json.status).toBe('pending');
+    const second = (await book(b, 2)).json;
+    expect(second.status).toBe('pending');
     expect((await book(a, 3)).json.status).toBe('pending');
     const started = Date.now();
     const throttled = await book(b, 4);
@@ -78,5 +89,13 @@ describe.each(sqlTargets)('the Cal.com request budget (%s)', (_name, openDb) => 
     expect(sent.filter((s) => s === 'slots')).toHaveLength(slotsBefore);
     // The same call trying again: nothing had been sent, so it may post once a token is back (still none).
     expect((await book(a, 4)).json).toMatchObject({ status: 'error', booking_status: 'failed' });
+    // A cancel refused by the budget is not followed by a lookup (refused the same way): the caller hears at once that it did not go through.
+    const events = async () => (await a.get(`/bookings/${second.booking_id}/events`)).json.events.map((e: { type: string }) => e.type);
+    const before = await events();
+    const cancel = await a.callFunction('cancel_appointment', { call: { call_id: 'call_rl_2' }, args: { booking_id: second.booking_id } });
+    expect(cancel.json).toMatchObject({ success: false, status: 'error', retryable: true, booking_status: 'awaiting_webhook', message: 'Die Stornierung hat gerade nicht geklappt, Ihr Termin besteht noch. Bitte versuchen Sie es gleich noch einmal.' });
+    expect(sent.filter((s) => s === 'cancel' || s === 'lookup')).toEqual([]);
+    expect(await events()).toEqual(before);
+    expect((await a.get('/metrics', { token: null, accept: 'text/plain' })).text).toMatch(/booking_ledger_calcom_throttled_total\{operation="cancel"\} 1/);
   });
 });

@@ -24,6 +24,11 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
     reportRefusedApiKey(deps.telemetry, { bookingId });
     return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
   }
+  if (result.outcome === 'unreachable' && (result.reason === 'rate_limited' || result.reason === 'circuit_open')) {
+    // Refused before Cal.com did anything (its 429, our request budget, the open circuit): a lookup would meet the same refusal.
+    deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, reason: result.reason });
+    return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: state.status, retryable: true };
+  }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   if (result.outcome !== 'cancelled') {
     // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses
