@@ -49,7 +49,15 @@ export interface Booking {
   /** A move the caller asked for that is not settled yet (reschedule_appointment). */
   move?: Move;
   /** How the last settled move ended. */
-  lastMove?: { moveId?: string; fromSlotStart?: string; toSlotStart: string; outcome: 'moved' | 'failed' | 'unproven'; reason?: string };
+  lastMove?: {
+    moveId?: string;
+    fromSlotStart?: string;
+    toSlotStart: string;
+    outcome: 'moved' | 'failed' | 'unproven';
+    reason?: string;
+    /** Unproven: the uid Cal.com answered for the move (claimed by this booking), if its answer came. */
+    newUid?: string;
+  };
   /** Cal.com's answer to our POST (or its failure) is recorded; it is recorded once. */
   calcomAnswered: boolean;
   /** Webhook deliveries already applied, so a redelivery changes nothing. */
@@ -190,8 +198,8 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
     case 'BookingMarkedUnconfirmed': {
       if (!state.move) return { ...state, status: 'unconfirmed' };
       // A move Cal.com made (the old uid is no longer standing) that no webhook proved: unproven at the new time.
-      const { moveId, fromSlotStart, toSlotStart } = state.move;
-      return { ...state, status: 'unconfirmed', slotStart: toSlotStart, move: undefined, lastMove: { moveId, fromSlotStart, toSlotStart, outcome: 'unproven' } };
+      const { moveId, fromSlotStart, toSlotStart, newUid } = state.move;
+      return { ...state, status: 'unconfirmed', slotStart: toSlotStart, move: undefined, lastMove: { moveId, fromSlotStart, toSlotStart, outcome: 'unproven', ...(newUid && { newUid }) } };
     }
   }
 };

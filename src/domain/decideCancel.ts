@@ -7,10 +7,15 @@ type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type:
 
 /**
  * The uid a cancel acts on: where Cal.com holds the booking now. A move Cal.com accepted (our claim on
- * its new uid is held; its webhook is still to come) lives at the new uid, the old one being CANCELLED by
- * the move; otherwise the booking's own uid.
+ * its new uid is held; its webhook is still to come, or was given up on: unproven) lives at the new uid,
+ * the old one being CANCELLED by the move; otherwise the booking's own uid.
  */
-export const cancellableUid = (state: Booking): string | undefined => (state.move?.stage === 'accepted' && state.move.newUid) || state.uid;
+export const cancellableUid = (state: Booking): string | undefined =>
+  (state.move?.stage === 'accepted' && state.move.newUid) || (state.lastMove?.outcome === 'unproven' && state.lastMove.newUid) || state.uid;
+
+/** The cancel's uid is where the booking lives: no move whose new uid we do not know (not answered, answer lost, unproven without one). */
+const knowsWhereItLives = (state: Booking): boolean =>
+  (!state.move || state.move.stage === 'accepted') && (state.lastMove?.outcome !== 'unproven' || state.lastMove.newUid !== undefined);
 
 /** Cal.com cancelled it at the caller's request (its cancel of `cancellableUid` answered 200). */
 export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
@@ -23,15 +28,14 @@ export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, s
 /**
  * Cal.com holds the uid cancelled, and not because it moved the booking: a reschedule marks the old uid
  * CANCELLED while the booking lives on at the new one (the lookup says where, `rescheduledToUid`), and a
- * move of ours under way (not answered, or its answer lost) or unproven means the same may have happened
- * without the lookup knowing. A move Cal.com accepted was looked up at its new uid: that one cancelled is.
+ * move of ours whose new uid we do not know (not answered, its answer lost) means the same may have
+ * happened without the lookup knowing. A move Cal.com accepted was looked up at its new uid: that one cancelled is.
  */
 const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
   lookup.outcome === 'found' &&
   lookup.calcomStatus === 'cancelled' &&
   lookup.rescheduledToUid === undefined &&
-  (!state.move || state.move.stage === 'accepted') &&
-  state.lastMove?.outcome !== 'unproven';
+  knowsWhereItLives(state);
 
 /**
  * Cal.com's cancel did not answer 200 (a second cancel of a cancelled booking is refused: 400 "This

@@ -55,6 +55,9 @@ const moveOutcomeUnknown: BookingEvent = {
   data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, moveId: 'move-1', reason: 'server_error', httpStatus: 500, message: 'Internal server error', latencyMs: 300 },
 };
 
+/** The reconciler gave the move up: the old uid was no longer standing, no webhook proved the new one. */
+const moveUnproven: BookingEvent = { type: 'BookingMarkedUnconfirmed', data: { bookingId: BOOKING, callId: CALL, occurredAt: REQUESTED_AT, previousStatus: 'awaiting_webhook', waitedMs: windowMs } };
+
 describe('RecordAgentCancellation', () => {
   it('given an accepted booking, when the agent cancels it, then it is cancelled', () => {
     given([requested(), accepted()])
@@ -77,6 +80,12 @@ describe('RecordAgentCancellation', () => {
     ['whose answer was lost', [moveRequested, moveOutcomeUnknown]],
   ])('given a move %s, then the cancel acts on the booking\'s own uid (no new one is known)', (_name, move) => {
     expect(cancellableUid(foldBooking([requested(), accepted(), ...move]))).toBe(delivery().uid);
+  });
+
+  it('given a move Cal.com accepted that no webhook proved (unproven: unconfirmed at the new time), when the agent cancels it, then the cancellation is of the new uid', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted, moveUnproven])
+      .when({ type: 'RecordAgentCancellation', data: { now: later } })
+      .then([{ type: 'BookingCancelled', data: { bookingId: BOOKING, callId: CALL, occurredAt: later, uid: NEW_UID, source: 'agent' } }]);
   });
 
   it('refuses to cancel a booking Cal.com never accepted', () => {
@@ -132,6 +141,19 @@ describe('RecordCancelLookup (Cal.com did not answer the cancel with 200)', () =
         { type: 'CalcomBookingLookedUp', data: { ...facts, uid: NEW_UID, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } },
         { type: 'BookingCancelled', data: { ...facts, uid: NEW_UID, source: 'lookup', reason: 'caller asked' } },
       ]);
+  });
+
+  it('given an unproven move whose answer Cal.com gave, when its new uid is found cancelled, then the booking is cancelled, by lookup', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted, moveUnproven])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL }))
+      .thenState({ status: 'cancelled' });
+  });
+
+  it('given an unproven move whose answer was lost (no new uid known), then a cancelled old uid is not taken as cancelled', () => {
+    given([requested(), accepted(), moveRequested, moveOutcomeUnknown, moveUnproven])
+      .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL }))
+      .thenState({ status: 'unconfirmed' });
+    expect(cancellableUid(foldBooking([requested(), accepted(), moveRequested, moveOutcomeUnknown, moveUnproven]))).toBe(delivery().uid);
   });
 
   it('given a move Cal.com accepted, when the new uid is found moved on again, then the booking stands', () => {
