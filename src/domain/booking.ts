@@ -148,8 +148,17 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
       return { ...state, hostAcceptance: { deliveryId, uid, calcomBookingId }, deliveries: seen(state, deliveryId) };
     }
     // An ended booking has no move under way: one left open when it ended is over (nothing waits for it).
-    case 'BookingCancelled':
-      return { ...state, status: 'cancelled', move: undefined, deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries };
+    case 'BookingCancelled': {
+      // Cancelled at a move's new uid: the appointment that was cancelled was at the move's time.
+      const atNewUid = state.move?.newUid !== undefined && event.data.uid === state.move.newUid;
+      return {
+        ...state,
+        status: 'cancelled',
+        ...(atNewUid && { slotStart: state.move!.toSlotStart }),
+        move: undefined,
+        deliveries: event.data.deliveryId ? seen(state, event.data.deliveryId) : state.deliveries,
+      };
+    }
     case 'BookingRejected':
       return { ...state, status: 'rejected', move: undefined, deliveries: seen(state, event.data.deliveryId) };
     case 'BookingRescheduled': {

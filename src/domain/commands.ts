@@ -57,9 +57,10 @@ export type BookingCommand =
         now: string;
       };
     }
-  | { type: 'RecordAgentCancellation'; data: { reason?: string; now: string } }
-  /** Cal.com's cancel did not answer 200; what a lookup then found. */
-  | { type: 'RecordCancelLookup'; data: { lookup: ReconcileLookup; reason?: string; now: string } }
+  /** `uid`: the uid Cal.com cancelled (the use case's `cancellableUid` when it asked; default: the state's). */
+  | { type: 'RecordAgentCancellation'; data: { uid?: string; reason?: string; now: string } }
+  /** Cal.com's cancel did not answer 200; what a lookup of `uid` then found (default: the state's `cancellableUid`). */
+  | { type: 'RecordCancelLookup'; data: { uid?: string; lookup: ReconcileLookup; reason?: string; now: string } }
   /** reschedule_appointment: `moveId` is the same for every delivery of one function call. */
   | { type: 'RequestMove'; data: { moveId: string; byCallId: string; toSlotStart: string; now: string } }
   | {

@@ -20,8 +20,9 @@ const knowsWhereItLives = (state: Booking): boolean =>
 /** Cal.com cancelled it at the caller's request (its cancel of `cancellableUid` answered 200). */
 export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
   if (hasEnded(state)) return []; // cancelled already, or rejected: the first of the two stays
-  const uid = cancellableUid(state);
-  if (!uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
+  // Cal.com's 200 is about the uid it was asked to cancel, even if a move's answer was recorded since.
+  const uid = c.uid ?? cancellableUid(state);
+  if (!uid || !state.uid) throw new BookingRuleViolation('Only a booking Cal.com accepted can be cancelled');
   return [{ type: 'BookingCancelled', data: { ...factsOf(state, c.now), uid, source: 'agent', reason: c.reason } }];
 };
 
@@ -31,11 +32,13 @@ export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, s
  * move of ours whose new uid we do not know (not answered, its answer lost) means the same may have
  * happened without the lookup knowing. A move Cal.com accepted was looked up at its new uid: that one cancelled is.
  */
-const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
+const cancelledForGood = (lookup: ReconcileLookup, lookedUpUid: string, state: Booking): boolean =>
   lookup.outcome === 'found' &&
   lookup.calcomStatus === 'cancelled' &&
   lookup.rescheduledToUid === undefined &&
-  knowsWhereItLives(state);
+  knowsWhereItLives(state) &&
+  // A move's answer recorded since the lookup was asked for: the uid looked up is no longer where the booking lives.
+  lookedUpUid === cancellableUid(state);
 
 /**
  * Cal.com's cancel did not answer 200 (a second cancel of a cancelled booking is refused: 400 "This
@@ -43,10 +46,10 @@ const cancelledForGood = (lookup: ReconcileLookup, state: Booking): boolean =>
  * Cal.com holds as cancelled for good is cancelled (`source: 'lookup'`: by our earlier request, or by the
  * host). Anything else changes nothing.
  */
-export const recordCancelLookup = ({ lookup, reason, now }: Command<'RecordCancelLookup'>, state: Booking): BookingEvent[] => {
-  const uid = cancellableUid(state);
-  if (hasEnded(state) || !uid) return [];
+export const recordCancelLookup = ({ uid: asked, lookup, reason, now }: Command<'RecordCancelLookup'>, state: Booking): BookingEvent[] => {
+  const uid = asked ?? cancellableUid(state);
+  if (hasEnded(state) || !uid || !state.uid) return [];
   const looked = lookedUp(state, now, uid, lookup, 'cancel');
-  if (!cancelledForGood(lookup, state)) return [looked];
+  if (!cancelledForGood(lookup, uid, state)) return [looked];
   return [looked, { type: 'BookingCancelled', data: { ...factsOf(state, now), uid, source: 'lookup', reason } }];
 };

@@ -271,7 +271,7 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
 
       const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
 
-      expect(answer).toMatchObject({ success: true, status: 'cancelled', booking_id: bookingId });
+      expect(answer).toMatchObject({ success: true, status: 'cancelled', booking_id: bookingId, appointment: { date: '2031-09-08', time: '10:00' } }); // the appointment that was cancelled
       expect(calcom.cancels.at(-1)).toBe(newBooking.uid); // never the old uid, which the move cancelled
       expect(calcom.bookings.get(newBooking.uid)!.status).toBe('CANCELLED');
       const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;

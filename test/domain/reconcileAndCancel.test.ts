@@ -72,7 +72,9 @@ describe('RecordAgentCancellation', () => {
   });
 
   it('given a move Cal.com accepted, when it is cancelled, then no move is left under way (nothing waits for it, the caller hears cancelled)', () => {
-    given([requested(), accepted(), moveRequested, moveAccepted]).when({ type: 'RecordAgentCancellation', data: { now: later } }).thenState({ status: 'cancelled', move: undefined });
+    given([requested(), accepted(), moveRequested, moveAccepted])
+      .when({ type: 'RecordAgentCancellation', data: { uid: NEW_UID, now: later } })
+      .thenState({ status: 'cancelled', move: undefined, slotStart: '2025-10-17T07:00:00.000Z' }); // the cancelled appointment was at the move's time
   });
 
   it.each([
@@ -154,6 +156,12 @@ describe('RecordCancelLookup (Cal.com did not answer the cancel with 200)', () =
       .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL }))
       .thenState({ status: 'unconfirmed' });
     expect(cancellableUid(foldBooking([requested(), accepted(), moveRequested, moveOutcomeUnknown, moveUnproven]))).toBe(delivery().uid);
+  });
+
+  it('given the move\'s answer recorded after the cancel asked (the old uid was looked up), when the old uid is found cancelled, then only that lookup is recorded and the booking stands', () => {
+    given([requested(), accepted(), moveRequested, moveAccepted])
+      .when({ type: 'RecordCancelLookup', data: { uid: delivery().uid, lookup: { outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL }, reason: 'caller asked', now: later } })
+      .then([{ type: 'CalcomBookingLookedUp', data: { ...facts, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } }]);
   });
 
   it('given a move Cal.com accepted, when the new uid is found moved on again, then the booking stands', () => {

@@ -34,12 +34,12 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
     // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses
     // (400 "This booking has already been cancelled."). What Cal.com holds decides; the lookup is recorded either way.
     const lookup = await lookUpCalcomBooking(deps.calcom, uid);
-    const looked = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCancelLookup', data: { lookup, reason: input.reason, now: deps.now().toISOString() } }, causation);
+    const looked = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCancelLookup', data: { uid, lookup, reason: input.reason, now: deps.now().toISOString() } }, causation);
     if (looked.state.status === 'cancelled') return { ...answerFor(looked.state, deps.settings.timeZone, [], language), success: true };
     deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus, lookup: lookup.outcome });
     return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: looked.state.status, retryable: true };
   }
-  const { state: after } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordAgentCancellation', data: { reason: input.reason, now: deps.now().toISOString() } }, causation);
+  const { state: after } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordAgentCancellation', data: { uid, reason: input.reason, now: deps.now().toISOString() } }, causation);
   // The cancellation the caller asked for happened: a success.
   return { ...answerFor(after, deps.settings.timeZone, [], language), success: true };
 };
