@@ -6,16 +6,17 @@ import { factsOf, lookedUp } from './facts';
 type Command<T extends BookingCommand['type']> = Extract<BookingCommand, { type: T }>['data'];
 
 /**
- * The uid a cancel acts on: where Cal.com holds the booking now. A move Cal.com accepted (our claim on
- * its new uid is held; its webhook is still to come, or was given up on: unproven) lives at the new uid,
- * the old one being CANCELLED by the move; otherwise the booking's own uid.
+ * Where Cal.com holds the booking now, when we know it: a move Cal.com accepted (our claim on its new uid
+ * is held; its webhook is still to come, or was given up on: unproven) lives at the new uid, the old one
+ * being CANCELLED by the move. Unknown while a move is not answered or its answer was lost.
  */
-export const cancellableUid = (state: Booking): string | undefined =>
-  (state.move?.stage === 'accepted' && state.move.newUid) || (state.lastMove?.outcome === 'unproven' && state.lastMove.newUid) || state.uid;
+const whereItLives = (state: Booking): string | undefined => {
+  if (state.move) return state.move.stage === 'accepted' ? state.move.newUid : undefined;
+  return state.lastMove?.outcome === 'unproven' ? state.lastMove.newUid : state.uid;
+};
 
-/** The cancel's uid is where the booking lives: no move whose new uid we do not know (not answered, answer lost, unproven without one). */
-const knowsWhereItLives = (state: Booking): boolean =>
-  (!state.move || state.move.stage === 'accepted') && (state.lastMove?.outcome !== 'unproven' || state.lastMove.newUid !== undefined);
+/** The uid a cancel acts on: where the booking lives, else (where that is unknown) the booking's own uid. */
+export const cancellableUid = (state: Booking): string | undefined => whereItLives(state) ?? state.uid;
 
 /** Cal.com cancelled it at the caller's request (its cancel of `cancellableUid` answered 200). */
 export const recordAgentCancellation = (c: Command<'RecordAgentCancellation'>, state: Booking): BookingEvent[] => {
@@ -36,9 +37,8 @@ const cancelledForGood = (lookup: ReconcileLookup, lookedUpUid: string, state: B
   lookup.outcome === 'found' &&
   lookup.calcomStatus === 'cancelled' &&
   lookup.rescheduledToUid === undefined &&
-  knowsWhereItLives(state) &&
-  // A move's answer recorded since the lookup was asked for: the uid looked up is no longer where the booking lives.
-  lookedUpUid === cancellableUid(state);
+  // Not while that is unknown, nor when a move's answer recorded since the lookup was asked for moved it elsewhere.
+  lookedUpUid === whereItLives(state);
 
 /**
  * Cal.com's cancel did not answer 200 (a second cancel of a cancelled booking is refused: 400 "This
