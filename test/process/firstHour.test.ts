@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startChildService, type ChildService } from '../support/childService';
 import { runCli } from '../support/cliProcess';
+import { notPrivate } from '../support/fileModes';
 import { signRetell } from '../support/testService';
 
 /** A newcomer's first hour, as real processes: `.env` is read, start-up problems name the setting and the fix. */
@@ -15,7 +16,7 @@ describe('a fresh set-up', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads .env from the working directory (the environment wins over it) and says which file it read', async () => {
+  it('reads .env from the working directory (the environment wins over it), says which file it read, and keeps the new data directory private', async () => {
     writeFileSync(
       path.join(dir, '.env'),
       ['RETELL_API_KEY=key_from_dotenv_0123456789', 'CALCOM_EVENT_TYPE_ID=42', 'EVENT_STORE_URL=pglite://./data/ledger', 'DEFAULT_LANGUAGE=en', 'PORT=1'].join('\n'),
@@ -28,6 +29,7 @@ describe('a fresh set-up', () => {
     expect(unsigned.status).toBe(401); // signatures are checked: RETELL_API_KEY came from .env
     const signed = await fetch(`${service.url}/retell/functions/get_booking_status`, { method: 'POST', body, headers: { 'x-retell-signature': signRetell(body, 'key_from_dotenv_0123456789') } });
     expect(((await signed.json()) as { message: string }).message).toBe('Could you tell me the day and time of your appointment again, please?'); // DEFAULT_LANGUAGE=en from .env
+    expect(notPrivate(path.join(dir, 'data'))).toEqual([]); // created by serve: 0700 directories, 0600 files
   }, 60_000);
 
   it('stops with exit 78 and one line naming PORT when the port is taken', async () => {

@@ -1,20 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BASELINE_WASM_ONLY, startChildService, type ChildService } from '../support/childService';
 import { runCli } from '../support/cliProcess';
+import { seededPgliteDirectory } from '../support/databases';
+import { makeReadableByEveryone, notPrivate } from '../support/fileModes';
 import { signRetell } from '../support/testService';
 
 const RETELL_KEY = 'key_retell_single_process_01';
 const ADMIN_TOKEN = 'admin-token-single-process-0123';
-
-/** Every file and directory below `dir`, with its permission bits. */
-const modes = (dir: string): Array<{ file: string; mode: number }> =>
-  readdirSync(dir, { withFileTypes: true, recursive: true }).map((entry) => {
-    const file = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-    return { file, mode: statSync(file).mode & 0o777 };
-  });
-
 
 /** PGlite is single-process: a second process must refuse the directory, and the CLI must ask the service. */
 describe('one PGlite data directory, one process', () => {
@@ -37,7 +31,11 @@ describe('one PGlite data directory, one process', () => {
     rmSync(parent, { recursive: true, force: true });
   });
 
-  it('lets the first serve hold it, refuses a second naming the holder, and keeps the data private', async () => {
+  it('lets the first serve hold it, refuses a second naming the holder, and makes an existing directory private', async () => {
+    // Seeded from the run's template (no initdb in the child), then opened up as an older install left it;
+    // firstHour.test.ts checks a directory serve creates itself.
+    makeReadableByEveryone(await seededPgliteDirectory(dir));
+    expect(notPrivate(dir)).not.toEqual([]);
     first = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     const body = JSON.stringify({ name: 'book_appointment', call: { call_id: 'call_single_1' }, args: { date: '2031-08-01', time: '09:00', name: 'Ada' } });
     const answer = await fetch(`${first.url}/retell/functions/book_appointment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': signRetell(body, RETELL_KEY) }, body });
@@ -52,10 +50,7 @@ describe('one PGlite data directory, one process', () => {
     );
     expect(second).toContain(`is in use by booking-ledger process ${first.process.pid}`);
 
-    const dirMode = statSync(dir).mode & 0o777;
-    expect(dirMode).toBe(0o700);
-    const open = modes(dir).filter(({ mode }) => (mode & 0o077) !== 0);
-    expect(open).toEqual([]);
+    expect(notPrivate(dir)).toEqual([]);
   }, 60_000);
 
   it('tells the CLI to use the running service, and works through it with --url', async () => {

@@ -46,6 +46,9 @@ export const openPgliteDatabase = async (dataDir?: string, options: { loadDataDi
     // A dump of an initialised data directory (dumpDataDir) starts in a fraction of initdb's time.
     if (dataDir !== undefined && !options.loadDataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseInChild(dataDir);
     db = await open(dataDir, options.loadDataDir);
+    // PGlite's file system sets the modes it was asked for (initdb's files come out 0666, catalog caches 0644)
+    // whatever the process umask: the files initdb and start-up wrote are made private once they exist.
+    if (dataDir) makePrivateDirectory(dataDir);
   } catch (error) {
     release();
     throw error;

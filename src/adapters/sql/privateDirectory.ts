@@ -2,8 +2,9 @@ import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The data directory holds callers' names and numbers: 0700, and its files 0600. Files PGlite creates
- * later get the same through the process umask (0077). Existing files (an older install) are fixed.
+ * The data directory holds callers' names and numbers: 0700, and its files 0600. Existing files are fixed
+ * (an older install, or what PGlite just wrote: its file system ignores the umask); the umask (0077) covers
+ * what Node itself creates here.
  */
 export const makePrivateDirectory = (directory: string): void => {
   mkdirSync(directory, { recursive: true, mode: 0o700 });
