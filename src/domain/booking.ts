@@ -185,6 +185,13 @@ export const evolve = (state: Booking, event: BookingEvent): Booking => {
     }
     case 'CalcomMoveAccepted':
       return state.move ? { ...state, move: { ...state.move, stage: 'accepted', newUid: event.data.uid } } : state;
+    case 'CalcomMoveLocated': {
+      // Where a move whose answer was lost lives: under way, as if Cal.com's answer had come; given up on, beside it.
+      const { moveId, uid: newUid } = event.data;
+      if (state.move?.moveId === moveId) return { ...state, move: { ...state.move, stage: 'accepted', newUid } };
+      if (state.lastMove?.moveId === moveId && state.lastMove.outcome === 'unproven') return { ...state, lastMove: { ...state.lastMove, newUid } };
+      return state;
+    }
     case 'CalcomMoveOutcomeUnknown':
       return state.move ? { ...state, move: { ...state.move, stage: 'unknown' } } : state;
     case 'BookingMoveFailed': {

@@ -73,11 +73,27 @@ export type BookingCommand =
         now: string;
       };
     }
+  | {
+      /** A lookup of where a move whose answer was lost went: `booking` is what Cal.com holds at the old uid's `rescheduledToUid`. */
+      type: 'RecordMoveLocation';
+      data: {
+        moveId: string;
+        booking: MovedBooking & { calcomBookingId: number; status: string };
+        /** Who holds the claim of `booking.uid` (claimed just before when it looks like this booking moved). */
+        uidOwner?: string;
+        /** What looked the old uid up: a cancel, or the reconciler. */
+        purpose: 'cancel' | 'reconcile';
+        now: string;
+      };
+    }
   | { type: 'RecordMoveFailure'; data: { moveId: string; reason: CalcomFailureReason; httpStatus?: number; message: string; latencyMs: number; now: string } }
   | {
       type: 'Reconcile';
       data: { lookup: ReconcileLookup; windowMs: number; now: string };
     };
+
+/** A booking Cal.com answered or holds, as far as telling whether it is a move of ours (decideMove.ts). */
+export type MovedBooking = Pick<CalcomAnswer, 'uid' | 'metadata' | 'start'> & { rescheduledFromUid?: string };
 
 export type CalcomFailureReason = 'timeout' | 'network' | 'server_error' | 'rate_limited' | 'circuit_open' | 'rejected';
 

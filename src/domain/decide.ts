@@ -3,6 +3,7 @@ import { classifyRefusal } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
 import { recordMoveAnswer, recordMoveFailure, requestMove } from './decideMove';
+import { recordMoveLocation } from './decideMoveLocation';
 import { recordAgentCancellation, recordCancelLookup } from './decideCancel';
 import { decideSearch } from './decideSearch';
 import { decideWebhook } from './decideWebhook';
@@ -135,6 +136,8 @@ export const decide = (command: BookingCommand, state: Booking): BookingEvent[] 
       return recordMoveAnswer(command.data, state);
     case 'RecordMoveFailure':
       return recordMoveFailure(command.data, state);
+    case 'RecordMoveLocation':
+      return recordMoveLocation(command.data, state);
     case 'VerifyHostAcceptance':
       return settleHostAcceptance(state, command.data.lookup, command.data.now);
   }

@@ -1,5 +1,5 @@
 import type { Booking } from './booking';
-import { BookingRuleViolation, type BookingCommand } from './commands';
+import { BookingRuleViolation, type BookingCommand, type MovedBooking } from './commands';
 import type { BookingEvent } from './events';
 import { factsOf } from './facts';
 import { moveFailureReason } from './moveRefusal';
@@ -18,17 +18,20 @@ export const requestMove = ({ moveId, byCallId, toSlotStart, now }: Command<'Req
   return [{ type: 'BookingMoveRequested', data: { ...factsOf(state, now), moveId, byCallId, fromUid: state.uid, fromSlotStart: state.slotStart, toSlotStart } }];
 };
 
-/** Why Cal.com's answer is not this booking moved to the new time (empty: it is). */
-export const moveAnswerGaps = (state: Booking, answer: Command<'RecordMoveAnswer'>['answer'], uidOwner: string | undefined): string[] => {
-  const move = state.move!;
+/** Why `answer` is not this booking (`bookingId`) moved from `fromUid` to `toSlotStart` (empty: it is). */
+export const movedBookingGaps = (move: { fromUid: string; toSlotStart: string }, bookingId: string | undefined, answer: MovedBooking, uidOwner: string | undefined): string[] => {
   const gaps: string[] = [];
   // Cal.com's reschedule can answer an existing booking of the same attendee and time instead (no move made).
   if (answer.uid === move.fromUid || (answer.rescheduledFromUid !== undefined && answer.rescheduledFromUid !== move.fromUid)) gaps.push('not_rescheduled_from_this_booking');
-  if (answer.metadata.booking_ref !== state.bookingId) gaps.push('metadata_booking_ref_mismatch');
+  if (answer.metadata.booking_ref !== bookingId) gaps.push('metadata_booking_ref_mismatch');
   if (Date.parse(answer.start) !== Date.parse(move.toSlotStart)) gaps.push('slot_mismatch');
-  if (uidOwner !== state.bookingId) gaps.push('uid_already_claimed');
+  if (uidOwner !== bookingId) gaps.push('uid_already_claimed');
   return gaps;
 };
+
+/** Why Cal.com's answer is not this booking moved to the new time (empty: it is). */
+export const moveAnswerGaps = (state: Booking, answer: MovedBooking, uidOwner: string | undefined): string[] =>
+  movedBookingGaps(state.move!, state.bookingId, answer, uidOwner);
 
 export const recordMoveAnswer = ({ moveId, answer, uidOwner, now }: Command<'RecordMoveAnswer'>, state: Booking): BookingEvent[] => {
   if (state.move?.moveId !== moveId || state.move.stage !== 'requested') return []; // recorded, or a webhook settled it first

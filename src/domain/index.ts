@@ -9,6 +9,7 @@ export * from './matchWebhook';
 export * from './verifyCalcomAnswer';
 export * from './resume';
 export * from './hostAcceptance';
-export { MOVABLE, moveAnswerGaps } from './decideMove';
+export { MOVABLE, moveAnswerGaps, movedBookingGaps } from './decideMove';
+export { moveToLocate } from './decideMoveLocation';
 export { cancellableUid } from './decideCancel';
 export * from './moveRefusal';

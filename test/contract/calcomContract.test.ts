@@ -33,7 +33,7 @@ import {
 } from '../fixtures/calcom/webhooks';
 import { send } from '../security/hostile';
 import { sqlTargets } from '../support/databases';
-import { WEBHOOK_SECRET, startTestService, type TestService } from '../support/testService';
+import { WEBHOOK_SECRET, startTestService, testClock, type TestService } from '../support/testService';
 import { bookingFrom, calcomStandIn, createBodyProblems, type SentCreate } from './support/calcomStandIn';
 
 /**
@@ -281,12 +281,66 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       expect(await statusOf(callId, bookingId)).toMatchObject({ status: 'cancelled' });
     });
 
-    it('never answers cancelled while a move\'s answer is unknown: the old uid CANCELLED by the move is no cancellation', async () => {
+    it('cancels a booking whose move\'s answer was lost where the old uid\'s lookup says Cal.com moved it (rescheduledToUid), once that booking proves to be this one moved', async () => {
       const { bookingId, callId, booking } = await confirmedBooking();
-      // Cal.com moves it, then fails before answering (a 500 after the move was made): the outcome is unknown to us.
+      // Cal.com moves it, then fails before answering (a 500 after the move was made): the new uid is unknown to us.
       calcom.answerReschedules((request, move) => (move(request), internalServerError()));
-      const moved = (await t.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-09', new_time: '10:00' } })).json;
-      expect(moved).toMatchObject({ booking_id: bookingId });
+      await t.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-09', new_time: '10:00' } });
+      const newBooking = [...calcom.bookings.values()].find((b) => b.fromReschedule === booking.uid)!;
+
+      const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
+
+      expect(answer).toMatchObject({ success: true, status: 'cancelled', booking_id: bookingId, appointment: { date: '2031-09-09', time: '10:00' } });
+      expect(calcom.cancels.slice(-2)).toEqual([booking.uid, newBooking.uid]); // the old uid (refused: the move cancelled it), then where it went
+      expect(calcom.bookings.get(newBooking.uid)!.status).toBe('CANCELLED');
+      const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
+      expect(events.slice(-3).map((e) => [e.type, e.data.uid])).toEqual([
+        ['CalcomBookingLookedUp', booking.uid],
+        ['CalcomMoveLocated', newBooking.uid],
+        ['BookingCancelled', newBooking.uid],
+      ]);
+      // The new uid is this booking's claim now: the move's late webhook reaches it, and it stays cancelled.
+      expect((await deliver(bookingRescheduled(newBooking, booking.uid, { metadata: 'copied', old: booking }))).json).toMatchObject({ booking_id: bookingId });
+      expect(await statusOf(callId, bookingId)).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('has the reconciler locate a move whose answer was lost (the old uid rescheduled to this booking moved): given up as unproven, it keeps its new uid, and a cancel acts there at once', async () => {
+      const clock = testClock(new Date().toISOString());
+      const r = await startTestService(openDb, { now: clock.now, env: { CONFIRMATION_WAIT_MS: '300', RECONCILE_AFTER_MS: '900000' } });
+      try {
+        const callId = `call_contract_reconcile_${Date.now()}`;
+        const { json } = await r.callFunction('book_appointment', { name: 'book_appointment', call: { call_id: callId }, args: { date: '2031-09-11', time: '09:00', name: 'Erika Mustermann' } });
+        const bookingId = json.booking_id as string;
+        const booking = bookingOf(lastCreate());
+        const raw = serialize(bookingCreated(booking));
+        expect((await send(r.url, '/webhooks/calcom', { body: raw, headers: senderHeaders(raw, WEBHOOK_SECRET) })).json.applied).toEqual(['BookingConfirmedByWebhook']);
+        calcom.answerReschedules((request, move) => (move(request), internalServerError()));
+        await r.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-12', new_time: '10:00' } });
+        const newBooking = [...calcom.bookings.values()].find((b) => b.fromReschedule === booking.uid)!;
+
+        clock.advance(16 * 60_000);
+        expect((await r.service.reconciler.runOnce()).markedUnconfirmed).toEqual([bookingId]);
+
+        const events = (await r.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
+        expect(events.slice(-3).map((e) => [e.type, e.data.uid ?? e.data.previousStatus])).toEqual([
+          ['CalcomMoveLocated', newBooking.uid],
+          ['CalcomBookingLookedUp', booking.uid],
+          ['BookingMarkedUnconfirmed', 'confirmed'],
+        ]);
+        const cancelsBefore = calcom.cancels.length;
+        const answer = (await r.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
+        expect(answer).toMatchObject({ success: true, status: 'cancelled', appointment: { date: '2031-09-12', time: '10:00' } });
+        expect(calcom.cancels.slice(cancelsBefore)).toEqual([newBooking.uid]); // straight to where it lives
+      } finally {
+        await r.stop();
+      }
+    });
+
+    it('never answers cancelled when the old uid was moved somewhere that is not this move (another time): the old uid CANCELLED by a reschedule is no cancellation', async () => {
+      const { bookingId, callId, booking } = await confirmedBooking();
+      // Cal.com's answer is lost, and what stands at rescheduledToUid is at another time than the move asked for.
+      calcom.answerReschedules((request, move) => (move({ ...request, start: '2031-09-10T08:00:00.000Z' }), internalServerError()));
+      await t.callFunction('reschedule_appointment', { name: 'reschedule_appointment', call: { call_id: callId }, args: { booking_id: bookingId, new_date: '2031-09-09', new_time: '10:00' } });
 
       const answer = (await t.callFunction('cancel_appointment', { name: 'cancel_appointment', call: { call_id: callId }, args: { booking_id: bookingId } })).json;
 
@@ -294,7 +348,8 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       expect(calcom.cancels.at(-1)).toBe(booking.uid);
       const events = (await t.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;
       expect(events.at(-1)).toMatchObject({ type: 'CalcomBookingLookedUp', data: { purpose: 'cancel', outcome: 'found', calcomStatus: 'cancelled' } });
-      expect(events.map((e) => e.type)).not.toContain('BookingCancelled');
+      expect(events.map((e) => e.type)).not.toEqual(expect.arrayContaining(['BookingCancelled']));
+      expect(events.map((e) => e.type)).not.toEqual(expect.arrayContaining(['CalcomMoveLocated']));
     });
 
     it('says a cancel failed when Cal.com neither cancels nor holds the booking as cancelled', async () => {

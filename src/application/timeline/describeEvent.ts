@@ -225,6 +225,11 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
       const d = event.data;
       return plain(`Cal.com moved it: new uid ${d.uid} (#${d.calcomBookingId}, ${d.status}) from uid ${d.fromUid}; waiting for the webhook to prove the new time`, defined({ uid: d.uid, fromUid: d.fromUid, calcomBookingId: d.calcomBookingId, status: d.status, httpStatus: d.httpStatus, latencyMs: d.latencyMs }), { ...base, uid: d.uid });
     }
+    case 'CalcomMoveLocated': {
+      const d = event.data;
+      const by = d.purpose === 'cancel' ? 'the cancel' : 'the reconciler';
+      return plain(`Found where the move went (${by} looked up uid ${d.fromUid}: rescheduled): new uid ${d.uid} (#${d.calcomBookingId}, ${d.status}); waiting for the webhook to prove the new time`, defined({ uid: d.uid, fromUid: d.fromUid, calcomBookingId: d.calcomBookingId, status: d.status, purpose: d.purpose }), { ...base, uid: d.uid });
+    }
     case 'BookingMoveFailed': {
       const d = event.data;
       const why = d.answerReasons?.length ? ` (${d.answerReasons.join(', ')})` : '';

@@ -1,13 +1,16 @@
 import { cancellableUid, hasEnded } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
-import { handleBookingCommand } from '../bookingRepository';
-import { lookUpCalcomBooking } from '../calcomLookup';
+import { locateLostMove } from '../locateLostMove';
 import { messages } from '../messages';
-import { reportRefusedApiKey } from '../refusedApiKey';
+import { cancelAtCalcom } from './cancelAtCalcom';
 import type { RequestContext, UseCaseDeps } from './deps';
 import { findCallerBooking, notOneAnswer, type BookingLookupInput } from './findCallerBooking';
 
-/** Cancel on Cal.com first (where it holds the booking now: a move it accepted, at the new uid); record the cancellation only once Cal.com has done it. */
+/**
+ * Cancel on Cal.com first, where it holds the booking now (a move it accepted: at the new uid); record the
+ * cancellation only once Cal.com has done it. When a move's answer was lost, the booking's own uid is found
+ * rescheduled elsewhere: that booking, if it is this one moved, is located and cancelled instead.
+ */
 export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, input: BookingLookupInput): Promise<AgentAnswer> => {
   const asked = input.language ?? deps.settings.defaultLanguage;
   const found = await findCallerBooking(deps, ctx, input, asked);
@@ -19,27 +22,23 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   const uid = cancellableUid(state);
   if (!uid) return { ...answerFor(state, deps.settings.timeZone, [], language), success: false, message: say.notCancellable() };
 
-  const result = await deps.calcom.cancelBooking(uid, input.reason ?? 'Cancelled by the caller through the voice agent');
-  if (result.outcome === 'rejected' && (result.httpStatus === 401 || result.httpStatus === 403)) {
-    reportRefusedApiKey(deps.telemetry, { bookingId });
-    return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
-  }
-  if (result.outcome === 'unreachable' && (result.reason === 'rate_limited' || result.reason === 'circuit_open')) {
-    // Refused before Cal.com did anything (its 429, our request budget, the open circuit): a lookup would meet the same refusal.
-    deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, reason: result.reason });
-    return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: state.status, retryable: true };
-  }
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
-  if (result.outcome !== 'cancelled') {
-    // It may be cancelled already (an earlier delivery of this call, the host): Cal.com then refuses
-    // (400 "This booking has already been cancelled."). What Cal.com holds decides; the lookup is recorded either way.
-    const lookup = await lookUpCalcomBooking(deps.calcom, uid);
-    const looked = await handleBookingCommand(deps.store, bookingId, { type: 'RecordCancelLookup', data: { uid, lookup, reason: input.reason, now: deps.now().toISOString() } }, causation);
-    if (looked.state.status === 'cancelled') return { ...answerFor(looked.state, deps.settings.timeZone, [], language), success: true };
-    deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: result.outcome, httpStatus: result.httpStatus, lookup: lookup.outcome });
-    return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: looked.state.status, retryable: true };
+  let attempt = await cancelAtCalcom(deps, bookingId, uid, input.reason, causation);
+  if (attempt.outcome === 'not_cancelled') {
+    const located = await locateLostMove(deps, bookingId, attempt.state, attempt.lookup, 'cancel', causation);
+    const movedTo = located && cancellableUid(located);
+    if (movedTo && movedTo !== uid) attempt = await cancelAtCalcom(deps, bookingId, movedTo, input.reason, causation);
   }
-  const { state: after } = await handleBookingCommand(deps.store, bookingId, { type: 'RecordAgentCancellation', data: { uid, reason: input.reason, now: deps.now().toISOString() } }, causation);
-  // The cancellation the caller asked for happened: a success.
-  return { ...answerFor(after, deps.settings.timeZone, [], language), success: true };
+  switch (attempt.outcome) {
+    case 'cancelled': // the cancellation the caller asked for happened: a success
+      return { ...answerFor(attempt.state, deps.settings.timeZone, [], language), success: true };
+    case 'misconfigured':
+      return { success: false, status: 'error', message: say.misconfigured(), booking_id: bookingId, booking_status: state.status, retryable: false };
+    case 'refused':
+      deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, outcome: 'unreachable', reason: attempt.reason });
+      return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: state.status, retryable: true };
+    case 'not_cancelled':
+      deps.telemetry.log('warn', 'Cal.com did not cancel', { bookingId, callId: ctx.callId, ...attempt.calcom, lookup: attempt.lookup.outcome });
+      return { success: false, status: 'error', message: say.cancelFailed(), booking_id: bookingId, booking_status: attempt.state.status, retryable: true };
+  }
 };

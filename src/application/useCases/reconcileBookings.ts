@@ -1,5 +1,6 @@
 import { handleBookingCommand, loadBooking } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
+import { locateLostMove } from '../locateLostMove';
 import { DEFAULT_PRACTICE_ID } from '../practice';
 import type { UseCaseDeps } from './deps';
 
@@ -10,7 +11,8 @@ export interface ReconcileReport {
 
 /**
  * Bookings that never got their webhook: ask Cal.com what it knows, record it, and mark them
- * `unconfirmed` once the window has passed. Never `confirmed`: only the webhook confirms.
+ * `unconfirmed` once the window has passed. Never `confirmed`: only the webhook confirms. A move
+ * whose answer was lost is located through the old uid's `rescheduledToUid` (locateLostMove.ts).
  */
 export const reconcileBookings = async (deps: UseCaseDeps, candidates: string[], windowMs: number): Promise<ReconcileReport> => {
   const markedUnconfirmed: string[] = [];
@@ -26,6 +28,8 @@ export const reconcileBookings = async (deps: UseCaseDeps, candidates: string[],
       const verified = await handleBookingCommand(deps.store, bookingId, { type: 'VerifyHostAcceptance', data: { lookup, now } }, causation);
       if (verified.appended.some((e) => e.type === 'BookingConfirmedByWebhook')) continue;
     }
+    // A move whose answer was lost, the old uid found moved elsewhere: where it went is recorded first, so a move given up as unproven keeps its new uid.
+    if (state.move) await locateLostMove({ ...deps, calcom }, bookingId, state, lookup, 'reconcile', causation);
     const { appended } = await handleBookingCommand(deps.store, bookingId, { type: 'Reconcile', data: { lookup, windowMs, now } }, causation);
     if (appended.some((e) => e.type === 'BookingMarkedUnconfirmed')) {
       markedUnconfirmed.push(bookingId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BookingMoveFailed, BookingMoveRequested, CalcomMoveAccepted, CalcomMoveOutcomeUnknown } from './moveEvents';
+import { BookingMoveFailed, BookingMoveRequested, CalcomMoveAccepted, CalcomMoveLocated, CalcomMoveOutcomeUnknown } from './moveEvents';
 import { BookingMarkedUnconfirmed, CalcomBookingLookedUp } from './reconciliationEvents';
 import { BookingRequested, BookingResumeStarted, CalcomBookingSearched, CalcomRequestFailed, CalcomResponded, SlotUnavailable } from './requestEvents';
 import { CalcomBookingAccepted, CalcomUidClaimed, CalcomUidReleased, DuplicateDetected } from './verificationEvents';
@@ -40,6 +40,7 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   CalcomMoveAccepted,
   BookingMoveFailed,
   CalcomMoveOutcomeUnknown,
+  CalcomMoveLocated,
 ]);
 export type BookingEvent = z.infer<typeof bookingEventSchema>;
 export type BookingEventType = BookingEvent['type'];

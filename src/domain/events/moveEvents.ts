@@ -22,6 +22,17 @@ export const CalcomMoveAccepted = z.object({
   data: z.object({ ...move, uid: z.string(), fromUid: z.string(), calcomBookingId: z.number(), status: z.string(), httpStatus: z.number(), latencyMs: z.number() }),
 });
 
+/**
+ * Cal.com's answer to the move was lost, and a lookup found where the booking went: the old uid `fromUid`
+ * is CANCELLED and rescheduled to `uid`, a booking at the move's new time rescheduled from `fromUid` and
+ * carrying our booking_ref; its uid's claim is this booking's. As good as the answer (CalcomMoveAccepted)
+ * and, like it, not yet proof: the webhook is. `status`: what Cal.com holds `uid` as.
+ */
+export const CalcomMoveLocated = z.object({
+  type: z.literal('CalcomMoveLocated'),
+  data: z.object({ ...move, uid: z.string(), fromUid: z.string(), calcomBookingId: z.number(), status: z.string(), purpose: z.enum(['cancel', 'reconcile']) }),
+});
+
 export const moveFailureReasons = [
   /** The new time is taken, outside the booking window, or in the past. */
   'slot_unavailable',
