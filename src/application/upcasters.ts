@@ -14,6 +14,8 @@ export const upcasters: Record<string, Upcaster> = {
   'CalcomRequestFailed@1': (data) => (data.reason === 'rejected' ? { refusal: 'other', ...data } : data),
   // v1 lookups were all made by the reconciler.
   'CalcomBookingLookedUp@1': (data) => ({ ...data, purpose: 'reconcile' }),
+  // v2 lookups did not record where Cal.com said a found booking had moved: unknown (null), never guessed.
+  'CalcomBookingLookedUp@2': (data) => (data.outcome === 'found' ? { rescheduledToUid: null, ...data } : data),
   // v1 confirmations all carried our metadata (the host-acceptance rule came with v2).
   'BookingConfirmedByWebhook@1': (data) => ({ ...data, via: 'metadata' }),
   // v1 reschedules were all BOOKING_RESCHEDULED (the new time was accepted).

@@ -12,6 +12,9 @@ type LookedUp = EventOf<'CalcomBookingLookedUp'>;
 
 /** What GET /v2/bookings/{uid} said, recorded for one purpose (what Cal.com holds, if it found the booking). */
 export const lookedUp = (state: Booking, now: string, uid: string | undefined, lookup: ReconcileLookup, purpose: LookedUp['data']['purpose'], deliveryId?: string): LookedUp => {
-  const found = lookup.outcome === 'found' ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId } : {};
+  const found =
+    lookup.outcome === 'found'
+      ? { calcomStatus: lookup.calcomStatus, metadataCallId: lookup.metadataCallId, ...(lookup.rescheduledToUid !== undefined && { rescheduledToUid: lookup.rescheduledToUid }) }
+      : {};
   return { type: 'CalcomBookingLookedUp', data: { ...factsOf(state, now), uid, outcome: lookup.outcome, ...found, purpose, ...(deliveryId !== undefined && { deliveryId }) } };
 };

@@ -21,4 +21,12 @@ describe('upcast', () => {
     expect(upcast('BookingRequested', 3, { bookingId: 'b' }, registry)).toEqual({ bookingId: 'b' });
     expect(upcast('CalcomResponded', 1, { uid: 'u' }, registry)).toEqual({ uid: 'u' });
   });
+
+  it('marks where a stored lookup said the booking moved as not recorded (null), never as "moved nowhere", for found lookups before v3', () => {
+    const found = { uid: 'u', outcome: 'found', calcomStatus: 'cancelled', purpose: 'cancel' };
+    expect(upcast('CalcomBookingLookedUp', 2, found)).toEqual({ ...found, rescheduledToUid: null });
+    expect(upcast('CalcomBookingLookedUp', 1, { uid: 'u', outcome: 'found', calcomStatus: 'accepted' })).toEqual({ uid: 'u', outcome: 'found', calcomStatus: 'accepted', purpose: 'reconcile', rescheduledToUid: null });
+    expect(upcast('CalcomBookingLookedUp', 2, { uid: 'u', outcome: 'not_found', purpose: 'cancel' })).toEqual({ uid: 'u', outcome: 'not_found', purpose: 'cancel' });
+    expect(upcast('CalcomBookingLookedUp', 3, { ...found, rescheduledToUid: 'v' })).toEqual({ ...found, rescheduledToUid: 'v' });
+  });
 });

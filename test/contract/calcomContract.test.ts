@@ -299,6 +299,7 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
         ['CalcomMoveLocated', newBooking.uid],
         ['BookingCancelled', newBooking.uid],
       ]);
+      expect(events.at(-3)!.data.rescheduledToUid).toBe(newBooking.uid); // what the lookup of the old uid said, for the analyst
       // The new uid is this booking's claim now: the move's late webhook reaches it, and it stays cancelled.
       expect((await deliver(bookingRescheduled(newBooking, booking.uid, { metadata: 'copied', old: booking }))).json).toMatchObject({ booking_id: bookingId });
       expect(await statusOf(callId, bookingId)).toMatchObject({ status: 'cancelled' });

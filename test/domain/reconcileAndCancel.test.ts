@@ -126,7 +126,7 @@ describe('RecordCancelLookup (Cal.com did not answer the cancel with 200)', () =
   it('given Cal.com holds the uid cancelled because it moved the booking to another uid, then the booking stands', () => {
     given([requested(), accepted()])
       .when(looked({ outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, rescheduledToUid: 'uidMovedHere' }))
-      .then([{ type: 'CalcomBookingLookedUp', data: { ...facts, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, purpose: 'cancel' } }]);
+      .then([{ type: 'CalcomBookingLookedUp', data: { ...facts, outcome: 'found', calcomStatus: 'cancelled', metadataCallId: CALL, rescheduledToUid: 'uidMovedHere', purpose: 'cancel' } }]);
   });
 
   it.each([

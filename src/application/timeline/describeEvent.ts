@@ -212,9 +212,10 @@ const describeBookingEvent = (event: BookingEvent, ctx: DescribeContext): EventD
     }
     case 'CalcomBookingLookedUp': {
       const d = event.data;
-      const found = d.outcome === 'found' ? `found (status ${d.calcomStatus ?? '?'}${d.metadataCallId ? `, call_id ${d.metadataCallId}` : ''})` : d.outcome.replace(/_/g, ' ');
+      const moved = d.rescheduledToUid ? `, moved to uid ${d.rescheduledToUid}` : '';
+      const found = d.outcome === 'found' ? `found (status ${d.calcomStatus ?? '?'}${moved}${d.metadataCallId ? `, call_id ${d.metadataCallId}` : ''})` : d.outcome.replace(/_/g, ' ');
       const who = { host_acceptance: 'Looked up (to verify the host acceptance)', call_ended: 'The call ended unproven: looked up', cancel: 'Cal.com did not confirm the cancel: looked up', reconcile: 'Reconciler looked up' }[d.purpose];
-      return plain(`${who} ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, metadataCallId: d.metadataCallId, purpose: d.purpose }), { ...base, uid: d.uid ?? null });
+      return plain(`${who} ${d.uid ? `uid ${d.uid}` : 'the booking'} on Cal.com: ${found}`, defined({ uid: d.uid, outcome: d.outcome, calcomStatus: d.calcomStatus, rescheduledToUid: d.rescheduledToUid, metadataCallId: d.metadataCallId, purpose: d.purpose }), { ...base, uid: d.uid ?? null });
     }
     case 'BookingMoveRequested': {
       const d = event.data;

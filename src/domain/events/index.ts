@@ -52,13 +52,13 @@ export type CalcomUidReleasedEvent = z.infer<typeof CalcomUidReleased>;
 
 /**
  * The current schema version of each event type (1 unless listed); an older stored version is upcast on
- * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber` (v3: `practiceId`), CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose`,
+ * read (src/application/upcasters.ts). v2: BookingRequested gained `callerNumber` (v3: `practiceId`), CalcomRequestFailed `refusal`, CalcomBookingLookedUp `purpose` (v3: `rescheduledToUid`),
  * BookingConfirmedByWebhook `via`, BookingRescheduled `awaitingHost`, CalcomWebhookReceived `from`.
  */
 const schemaVersions: Record<string, number> = {
   BookingRequested: 3,
   CalcomRequestFailed: 2,
-  CalcomBookingLookedUp: 2,
+  CalcomBookingLookedUp: 3,
   BookingConfirmedByWebhook: 2,
   BookingRescheduled: 2,
   CalcomWebhookReceived: 2,

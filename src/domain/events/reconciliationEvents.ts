@@ -13,6 +13,11 @@ export const CalcomBookingLookedUp = z.object({
     outcome: z.enum(['found', 'not_found', 'not_looked_up', 'unreachable']),
     calcomStatus: z.string().optional(),
     metadataCallId: z.string().optional(),
+    /**
+     * The uid Cal.com moved the booking to (its `rescheduledToUid`: the looked-up uid is CANCELLED by a
+     * reschedule). Absent: Cal.com named none; null: not recorded (v2 and older lookups kept no such field).
+     */
+    rescheduledToUid: z.string().nullable().optional(),
     purpose: z.enum(lookupPurposes),
     /** The webhook delivery the lookup was made for (host acceptance). */
     deliveryId: z.string().optional(),
