@@ -79,6 +79,9 @@ export interface Move {
 /** Cancelled or rejected: the appointment will not take place, and no later fact reopens it. */
 export const hasEnded = (state: Booking): boolean => state.status === 'cancelled' || state.status === 'rejected';
 
+/** Cal.com statuses (as a lookup reads them) of a booking that stands: neither cancelled nor rejected. */
+export const STANDING_IN_CALCOM: readonly string[] = ['accepted', 'pending'];
+
 export const initialState = (): Booking => ({ status: 'none', language: 'de', deliveries: [], calcomAnswered: false });
 
 const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];

@@ -1,4 +1,4 @@
-import { hasEnded, type Booking } from './booking';
+import { hasEnded, STANDING_IN_CALCOM, type Booking } from './booking';
 import { classifyRefusal } from './classifyRejection';
 import { BookingRuleViolation, type BookingCommand } from './commands';
 import type { BookingEvent } from './events';
@@ -70,9 +70,6 @@ const awaitsProof = (state: Booking): boolean =>
   state.status === 'awaiting_webhook' ||
   (state.status === 'failed' && (state.failure?.reason === 'timeout' || state.failure?.reason === 'server_error'));
 
-/** Cal.com still holds the booking at its old uid (not cancelled): the move did not happen. */
-const STANDING_IN_CALCOM = ['accepted', 'pending'];
-
 /**
  * A move that got no webhook within the window: the lookup of the old uid tells. Standing there, Cal.com
  * did not move it (the booking stays where it was); gone, it moved but nothing proved the new time.
@@ -82,6 +79,7 @@ const reconcileMove = ({ lookup, windowMs, now }: Command<'Reconcile'>, state: B
   const waitedMs = Date.parse(now) - Date.parse(move.requestedAt);
   if (waitedMs < windowMs || lookup.outcome === 'unreachable' || lookup.outcome === 'not_looked_up') return [];
   const facts = factsOf(state, now);
+  // Cal.com still holds the booking at its old uid (not cancelled): the move did not happen.
   if (lookup.outcome === 'found' && STANDING_IN_CALCOM.includes(lookup.calcomStatus)) {
     const message = `Cal.com still holds uid ${move.fromUid} (${lookup.calcomStatus}) at the old time`;
     return [{ type: 'BookingMoveFailed', data: { ...facts, moveId: move.moveId, reason: 'not_moved', message, via: 'lookup' } }];

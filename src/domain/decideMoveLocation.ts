@@ -1,5 +1,5 @@
-import { hasEnded, type Booking } from './booking';
-import type { BookingCommand } from './commands';
+import { hasEnded, STANDING_IN_CALCOM, type Booking } from './booking';
+import type { BookingCommand, MovedBooking } from './commands';
 import { movedBookingGaps } from './decideMove';
 import type { BookingEvent } from './events';
 import { factsOf } from './facts';
@@ -20,13 +20,25 @@ export const moveToLocate = (state: Booking): { moveId: string; fromUid: string;
 };
 
 /**
- * What Cal.com holds at the uid the old one was rescheduled to: if it is this booking moved (rescheduled
- * from the old uid, our booking_ref, the move's time, its claim ours), that is where the booking lives now.
- * Anything else changes nothing: the lookup of the old uid is already recorded.
+ * Why what Cal.com holds at the old uid's `rescheduledToUid` is not where this booking lives now (empty:
+ * it is). Stricter than a move's answer: it names the old uid it was rescheduled from, it stands in Cal.com,
+ * and it is none of the uids the booking left, so an odd or hostile lookup cannot send a cancel back to one.
+ */
+export const locationGaps = (state: Booking, move: { fromUid: string; toSlotStart: string }, booking: MovedBooking & { status: string }, uidOwner: string | undefined): string[] => [
+  ...movedBookingGaps(move, state.bookingId, booking, uidOwner),
+  ...(booking.rescheduledFromUid === move.fromUid ? [] : ['not_rescheduled_from_this_booking']),
+  ...(STANDING_IN_CALCOM.includes(booking.status.toLowerCase()) ? [] : ['not_standing']),
+  ...((state.formerUids ?? []).includes(booking.uid) ? ['former_uid'] : []),
+];
+
+/**
+ * What Cal.com holds at the uid the old one was rescheduled to: if it is this booking moved (locationGaps
+ * empty), that is where the booking lives now. Anything else changes nothing: the lookup of the old uid
+ * is already recorded.
  */
 export const recordMoveLocation = ({ moveId, booking, uidOwner, purpose, now }: Command<'RecordMoveLocation'>, state: Booking): BookingEvent[] => {
   const move = moveToLocate(state);
-  if (move?.moveId !== moveId || movedBookingGaps(move, state.bookingId, booking, uidOwner).length > 0) return [];
+  if (move?.moveId !== moveId || locationGaps(state, move, booking, uidOwner).length > 0) return [];
   const { uid, calcomBookingId, status } = booking;
   return [{ type: 'CalcomMoveLocated', data: { ...factsOf(state, now), moveId, uid, fromUid: move.fromUid, calcomBookingId, status, purpose } }];
 };

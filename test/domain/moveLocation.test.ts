@@ -1,4 +1,4 @@
-import { cancellableUid, foldBooking, moveToLocate, type BookingEvent } from '../../src/domain';
+import { cancellableUid, foldBooking, moveToLocate, type BookingCommand, type BookingEvent } from '../../src/domain';
 import { given } from '../support/deciderSpecification';
 import { BOOKING, CALL, REQUESTED_AT, SLOT, accepted, delivery, requested } from '../support/bookingFixtures';
 
@@ -21,7 +21,10 @@ const givenUp = given(lost)
 
 /** What GET /v2/bookings/NEW_UID holds: the reschedule's new booking, metadata copied from the old one. */
 const movedThere = { uid: NEW_UID, calcomBookingId: 11500001, status: 'accepted', start: NEW_SLOT, metadata: { call_id: CALL, booking_ref: BOOKING }, rescheduledFromUid: OLD_UID };
-const locate = (booking = movedThere, uidOwner: string | undefined = BOOKING, moveId = 'move-1') =>
+type LocatedBooking = Extract<BookingCommand, { type: 'RecordMoveLocation' }>['data']['booking'];
+/** BOOKING_RESCHEDULED of the move: payload.uid the new booking, rescheduleUid the old one. */
+const rescheduled = delivery({ deliveryId: 'd-2', triggerEvent: 'BOOKING_RESCHEDULED', uid: NEW_UID, rescheduleUid: OLD_UID, startTime: NEW_SLOT, calcomBookingId: 11500001 });
+const locate = (booking: LocatedBooking = movedThere, uidOwner: string | undefined = BOOKING, moveId = 'move-1') =>
   ({ type: 'RecordMoveLocation' as const, data: { moveId, booking, uidOwner, purpose: 'cancel' as const, now: NOW } });
 const located: BookingEvent = {
   type: 'CalcomMoveLocated',
@@ -51,6 +54,9 @@ describe('RecordMoveLocation (a move whose answer was lost)', () => {
     ['was rescheduled from another uid', { ...movedThere, rescheduledFromUid: 'uidOfSomeoneElse' }, BOOKING],
     ['is the old uid itself', { ...movedThere, uid: OLD_UID }, BOOKING],
     ['is claimed by another booking', movedThere, 'b-other'],
+    ['names no booking it was rescheduled from', (({ rescheduledFromUid: _from, ...rest }) => rest)(movedThere), BOOKING],
+    ['is cancelled itself (moved on, or cancelled by the host)', { ...movedThere, status: 'cancelled' }, BOOKING],
+    ['is rejected', { ...movedThere, status: 'rejected' }, BOOKING],
   ])('given the booking found there %s, then nothing is located', (_name, booking, owner) => {
     given(lost).when(locate(booking, owner)).thenNothingHappens();
   });
@@ -63,8 +69,19 @@ describe('RecordMoveLocation (a move whose answer was lost)', () => {
     expect(moveToLocate(foldBooking(booked))).toBeUndefined();
   });
 
+  it('given a lookup that names a uid the booking left (moved there and back, the answer of the way back lost), then that uid is not where it lives', () => {
+    // Moved OLD_UID -> NEW_UID (proven), then asked back to SLOT from NEW_UID; that answer lost.
+    const proven = given(lost).when({ type: 'RecordWebhook', data: { delivery: rescheduled, uidOwner: BOOKING, now: NOW } }).events();
+    const back: BookingEvent = { type: 'BookingMoveRequested', data: { ...facts, moveId: 'move-2', occurredAt: NOW, byCallId: CALL, fromUid: NEW_UID, fromSlotStart: NEW_SLOT, toSlotStart: SLOT } };
+    const backLost: BookingEvent = { type: 'CalcomMoveOutcomeUnknown', data: { ...facts, moveId: 'move-2', reason: 'timeout', message: 'timeout', latencyMs: 8000 } };
+    const history = [...lost, ...proven, back, backLost];
+    // An odd lookup: the old uid, at the time asked for, "rescheduled from" the uid the way back left.
+    const oldOne = { ...movedThere, uid: OLD_UID, calcomBookingId: 11489895, start: SLOT, rescheduledFromUid: NEW_UID };
+    given(history).when(locate(oldOne, BOOKING, 'move-2')).thenNothingHappens();
+    given(history).when(locate({ ...oldOne, uid: 'uidOfTheWayBack' }, BOOKING, 'move-2')).thenMatches([{ type: 'CalcomMoveLocated', data: { uid: 'uidOfTheWayBack', fromUid: NEW_UID } }]);
+  });
+
   it('given the location recorded, when the webhook proves the move, then the booking is confirmed at the new uid and time', () => {
-    const rescheduled = delivery({ deliveryId: 'd-2', triggerEvent: 'BOOKING_RESCHEDULED', uid: NEW_UID, rescheduleUid: OLD_UID, startTime: NEW_SLOT, calcomBookingId: 11500001 });
     given([...lost, located]).when({ type: 'RecordWebhook', data: { delivery: rescheduled, uidOwner: BOOKING, now: NOW } }).thenState({ status: 'confirmed', uid: NEW_UID, slotStart: NEW_SLOT });
   });
 

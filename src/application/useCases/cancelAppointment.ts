@@ -1,5 +1,6 @@
 import { cancellableUid, hasEnded } from '../../domain';
 import { answerFor, type AgentAnswer } from '../agentAnswer';
+import { loadBooking } from '../bookingRepository';
 import { locateLostMove } from '../locateLostMove';
 import { messages } from '../messages';
 import { cancelAtCalcom } from './cancelAtCalcom';
@@ -25,8 +26,10 @@ export const cancelAppointment = async (deps: UseCaseDeps, ctx: RequestContext, 
   const causation = { correlationId: ctx.requestId, causationId: ctx.requestId };
   let attempt = await cancelAtCalcom(deps, bookingId, uid, input.reason, causation);
   if (attempt.outcome === 'not_cancelled') {
-    const located = await locateLostMove(deps, bookingId, attempt.state, attempt.lookup, 'cancel', causation);
-    const movedTo = located && cancellableUid(located);
+    // Where it lives may be known by now: located through the old uid, or told meanwhile (the move's answer, its webhook, another delivery's cancel).
+    const after = (await locateLostMove(deps, bookingId, attempt.state, attempt.lookup, 'cancel', causation)) ?? (await loadBooking(deps.store, bookingId)).state;
+    if (hasEnded(after)) return { ...answerFor(after, deps.settings.timeZone, [], language), success: true };
+    const movedTo = cancellableUid(after);
     if (movedTo && movedTo !== uid) attempt = await cancelAtCalcom(deps, bookingId, movedTo, input.reason, causation);
   }
   switch (attempt.outcome) {
