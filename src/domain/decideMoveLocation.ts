@@ -21,13 +21,14 @@ export const moveToLocate = (state: Booking): { moveId: string; fromUid: string;
 
 /**
  * Why what Cal.com holds at the old uid's `rescheduledToUid` is not where this booking lives now (empty:
- * it is). Stricter than a move's answer: it names the old uid it was rescheduled from, it stands in Cal.com,
- * and it is none of the uids the booking left, so an odd or hostile lookup cannot send a cancel back to one.
+ * it is). Stricter than a move's answer (movedBookingGaps, which checks a `rescheduledFromUid` only when
+ * there is one): it must name the old uid it was rescheduled from, stand in Cal.com, and be none of the
+ * uids the booking left, so an odd or hostile lookup cannot send a cancel back to one.
  */
 export const locationGaps = (state: Booking, move: { fromUid: string; toSlotStart: string }, booking: MovedBooking & { status: string }, uidOwner: string | undefined): string[] => [
   ...movedBookingGaps(move, state.bookingId, booking, uidOwner),
-  ...(booking.rescheduledFromUid === move.fromUid ? [] : ['not_rescheduled_from_this_booking']),
-  ...(STANDING_IN_CALCOM.includes(booking.status.toLowerCase()) ? [] : ['not_standing']),
+  ...(booking.rescheduledFromUid === undefined ? ['not_rescheduled_from_this_booking'] : []),
+  ...(STANDING_IN_CALCOM.includes(booking.status) ? [] : ['not_standing']),
   ...((state.formerUids ?? []).includes(booking.uid) ? ['former_uid'] : []),
 ];
 
