@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDatabase } from '../../application/ports/sql';
 import { lockDataDirectory } from './dataDirectoryLock';
+import { createOneMessageQuery } from './pgliteOneMessageQuery';
 import { makePrivateDirectory } from './privateDirectory';
 
 /**
@@ -55,19 +56,25 @@ export const openPgliteDatabase = async (dataDir?: string, options: { loadDataDi
   }
 
   let closing: Promise<void> | undefined;
+  // PGlite's own locks, taken as its `query` and `transaction` take them: a statement outside a
+  // transaction waits for any transaction to end; one inside runs in it, between its other statements.
+  const statement = createOneMessageQuery(db);
   return {
     kind: 'pglite',
     query: async (text, params) => {
-      const result = await db.query(text, params as unknown[] | undefined);
-      return { rows: result.rows as never[] };
+      await db._checkReady();
+      const rows = await db._runExclusiveTransaction(() => db.runExclusive(() => statement.run(text, params, true, false)));
+      return { rows: rows as never[] };
     },
     exec: async (script) => {
-      await db.exec(script);
+      // A script may change the tables and functions a prepared statement was planned on.
+      const closeAll = statement.forgetAll();
+      await db.exec(closeAll ? `${closeAll};\n${script}` : script);
     },
     transaction: (work) =>
-      db.transaction((tx) =>
+      db.transaction(() =>
         work({
-          query: async (text, params) => ({ rows: (await tx.query(text, params as unknown[] | undefined)).rows as never[] }),
+          query: async (text, params) => ({ rows: (await db.runExclusive(() => statement.run(text, params, false, true))) as never[] }),
         }),
       ),
     // Closing twice (a shutdown and a test's afterAll) is one close.
