@@ -72,11 +72,20 @@ export const openPgliteDatabase = async (dataDir?: string, options: { loadDataDi
       await db.exec(closeAll ? `${closeAll};\n${script}` : script);
     },
     transaction: (work) =>
-      db.transaction(() =>
-        work({
-          query: async (text, params) => ({ rows: (await db.runExclusive(() => statement.run(text, params, false, true))) as never[] }),
-        }),
-      ),
+      db.transaction(async () => {
+        // A statement sent on a transaction that has ended would run in whatever holds PGlite next.
+        let ended = false;
+        try {
+          return await work({
+            query: async (text, params) => {
+              if (ended) throw new Error('Transaction is closed');
+              return { rows: (await db.runExclusive(() => statement.run(text, params, false, true))) as never[] };
+            },
+          });
+        } finally {
+          ended = true;
+        }
+      }),
     // Closing twice (a shutdown and a test's afterAll) is one close.
     close: () => {
       closing ??= (async () => {

@@ -94,4 +94,14 @@ describe('statements on the PGlite adapter', () => {
     expect(outside.rows).toEqual([{ n: 0 }]);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t_values WHERE name = $1', ['uncommitted'])).rows).toEqual([{ n: 0 }]);
   });
+
+  it('given a transaction that has ended, when a statement is sent on it, then it is refused and runs nowhere', async () => {
+    let kept!: Parameters<Parameters<SqlDatabase['transaction']>[0]>[0];
+    await db.transaction(async (tx) => {
+      kept = tx;
+    });
+
+    await expect(kept.query('INSERT INTO t_values (name) VALUES ($1)', ['late'])).rejects.toThrow('Transaction is closed');
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t_values WHERE name = $1', ['late'])).rows).toEqual([{ n: 0 }]);
+  });
 });
