@@ -2,7 +2,7 @@
  * Where the service spends CPU per booking and per webhook (issue 15, item 2), on PostgreSQL:
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/diagnose/cpuProfile.ts \
- *     [--bookings 2000] [--callers 20] [--warm 200] [--profile /tmp/prof] [--perf /tmp/perf] [--build <dir>]
+ *     [--bookings 2000] [--callers 20] [--warm 200] [--webhook-after 0] [--profile /tmp/prof] [--perf /tmp/perf] [--build <dir>]
  *     [--env KEY=VALUE …]
  *
  * Starts `booking-ledger serve` compiled (as bench/support/children.ts does: NODE_ENV=production,
@@ -50,6 +50,8 @@ const COUNTER = path.join(__dirname, 'pgQueryCounter.cjs');
 const PERF = arg('perf');
 /** --env KEY=VALUE (repeatable): more settings for the service, e.g. --env LOG_LEVEL=info (the bench runs warn). */
 const EXTRA_ENV = envArgs();
+/** --webhook-after MS: the stand-in sends each BOOKING_CREATED this long after answering the create (default 0: at once; bench 7 waits 800). */
+const WEBHOOK_AFTER_MS = Number(arg('webhook-after', '0'));
 
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -190,7 +192,7 @@ const main = async () => {
   }
   const build: Build = BUILD ? { dir: BUILD, dispose: () => undefined } : buildForBench();
   if (!existsSync(path.join(build.dir, 'serve.js'))) writeFileSync(path.join(build.dir, 'serve.js'), "require('./src/adapters/cli/main.js').main(process.argv);\n");
-  const webhooks = calcomWebhookSender({ secret: WEBHOOK_SECRET, afterMs: 0 });
+  const webhooks = calcomWebhookSender({ secret: WEBHOOK_SECRET, afterMs: WEBHOOK_AFTER_MS });
   const calcom = await startLocalCalcom({ onAnswered: webhooks.later });
   try {
     for (const processName of ['split', 'full'] as const) {

@@ -3,6 +3,8 @@ import type { EventStore } from '../application/ports/eventStore';
 import type { Telemetry } from '../application/ports/telemetry';
 import type { BookingLookup, BookingSettings, UseCaseDeps, UseCaseHooks } from '../application/useCases/deps';
 import { DEFAULT_PRACTICE_ID, type Practice } from '../application/practice';
+import type { CallStreamSummary, RecentCallStreams } from '../application/callStreamSummary';
+import { createRecentStreams } from '../application/recentStreams';
 import type { RateLimiter } from '../application/ports/rateLimiter';
 import type { SqlDatabase } from '../application/ports/sql';
 import { cachedSlotsCalcomClient } from './calcom/cachedSlotsCalcomClient';
@@ -68,6 +70,8 @@ type Adapters = {
   lookup?: BookingLookup;
   now?: () => Date;
   hooks?: UseCaseHooks;
+  /** The process's memory of call streams (composeDeps makes one for all practices). */
+  recentCalls?: RecentCallStreams;
 };
 
 /** What every use case needs, for one practice (the default or first one, when none is given). */
@@ -77,6 +81,7 @@ export const useCaseDepsFor = (config: Config, adapters: Adapters, practice: Pra
   calcom: adapters.calcom,
   telemetry: (practice && adapters.telemetryFor?.(practice.id)) ?? adapters.telemetry,
   lookup: adapters.lookup,
+  recentCalls: adapters.recentCalls,
   now: adapters.now ?? (() => new Date()),
   settings: settingsFor(config, practice),
 });
@@ -104,10 +109,12 @@ export const composeDeps = async (
   calcom?: CalcomClient,
 ): Promise<{ depsOf: Map<string, UseCaseDeps>; deps: UseCaseDeps }> => {
   const limiter = await rateLimiterFor(config, db);
-  const depsOf = practiceDepsFor(config, adapters, (practice) => calcom ?? calcomClientFor(config, practice.calcom, limiter, metrics));
+  // One memory of call streams for every practice: a call id is the same call whichever practice it reached.
+  const shared = { ...adapters, recentCalls: adapters.recentCalls ?? createRecentStreams<CallStreamSummary>() };
+  const depsOf = practiceDepsFor(config, shared, (practice) => calcom ?? calcomClientFor(config, practice.calcom, limiter, metrics));
   const fallback = depsOf.get(DEFAULT_PRACTICE_ID) ?? (config.practices.length === 1 ? depsOf.get(config.practices[0]!.id) : undefined);
   const deps = fallback ?? {
-    ...useCaseDepsFor(config, { ...adapters, calcom: calcom ?? calcomClientFor(config, { apiUrl: config.CALCOM_API_URL, apiKey: config.CALCOM_API_KEY }, limiter, metrics) }, undefined),
+    ...useCaseDepsFor(config, { ...shared, calcom: calcom ?? calcomClientFor(config, { apiUrl: config.CALCOM_API_URL, apiKey: config.CALCOM_API_KEY }, limiter, metrics) }, undefined),
     forPractice: (id: string) => depsOf.get(id),
   };
   return { depsOf, deps };

@@ -1,6 +1,6 @@
 import { bookingStreamId, decide, evolve, foldBooking, type Booking, type BookingCommand, type BookingEvent } from '../domain';
 import { isBookingEventType, toBookingEvent, toNewEvent, type Causation } from './eventEnvelope';
-import { isConcurrencyError, type EventStore, type StoredEvent, type StreamAppend } from './ports/eventStore';
+import { isConcurrencyError, type AppendNote, type EventStore, type StoredEvent, type StreamAppend } from './ports/eventStore';
 
 export interface LoadedBooking {
   state: Booking;
@@ -16,6 +16,15 @@ export const loadBooking = async (store: EventStore, bookingId: string): Promise
 
 /** A booking's state and the stream version it was folded from (what a use case just read or wrote). */
 export type KnownBooking = Pick<LoadedBooking, 'state' | 'version'>;
+
+const BOOKING_NOTE = Symbol('booking state after the append');
+
+/** A booking append's note (see AppendNote): the state its events leave, so this process's waiters need not read it back. */
+const bookingNote = (state: Booking): AppendNote => ({ [BOOKING_NOTE]: state });
+
+/** The booking state a signal's note carries, if it is one handleBookingCommand wrote. */
+export const notedBooking = (note: AppendNote): Booking | undefined =>
+  typeof note === 'object' && note !== null && BOOKING_NOTE in note ? (note as { [BOOKING_NOTE]: Booking })[BOOKING_NOTE] : undefined;
 
 /** Appends that belong with a command's events (another stream's facts about the same moment). */
 export interface Alongside {
@@ -48,9 +57,10 @@ export const handleBookingCommand = async (
     const events = decide(command, state);
     if (events.length === 0) return { state, appended: [], version };
     try {
-      const own = { streamId, events: events.map((e) => toNewEvent(e, causation)), expectedVersion: version };
+      const after = events.reduce(evolve, state);
+      const own = { streamId, events: events.map((e) => toNewEvent(e, causation)), expectedVersion: version, note: bookingNote(after) };
       const refusedAfter = await appendInOrder(store, options.alongside?.before ?? [], own, options.alongside?.after ?? []);
-      return { state: events.reduce(evolve, state), appended: events, version: version + events.length, ...(refusedAfter && { refusedAfter }) };
+      return { state: after, appended: events, version: version + events.length, ...(refusedAfter && { refusedAfter }) };
     } catch (error) {
       if (!isConcurrencyError(error) || error.streamId !== streamId || attempt >= maxAttempts) throw error;
     }
@@ -68,7 +78,7 @@ const appendInOrder = async (store: EventStore, before: StreamAppend[], own: Str
     await store.appendToStreams(appends);
     return undefined;
   }
-  for (const { streamId, events, expectedVersion } of [...before, own]) await store.appendToStream(streamId, events, { expectedVersion });
+  for (const { streamId, events, expectedVersion, note } of [...before, own]) await store.appendToStream(streamId, events, { expectedVersion, note });
   for (const { streamId, events, expectedVersion } of after) {
     try {
       await store.appendToStream(streamId, events, { expectedVersion });

@@ -1,5 +1,5 @@
 import { bookingStreamId, type Booking } from '../domain';
-import { loadBooking, type KnownBooking } from './bookingRepository';
+import { loadBooking, notedBooking, type KnownBooking } from './bookingRepository';
 import type { EventStore } from './ports/eventStore';
 
 /** How a wait ended: its state was done when read, an append to its stream woke it, the slow poll, or the deadline. */
@@ -23,6 +23,8 @@ export interface WaitOptions {
  * signals appends (`onAppended`: this process's, and on PostgreSQL every instance's through NOTIFY) the
  * wait is woken by the append that settles it and only polls slowly, for a signal that was lost. A
  * signal that names the stream's version is compared with the version seen: nothing newer, no read.
+ * One that carries the state its append left (this process's handleBookingCommand notes it) for the
+ * newest version signalled is taken as read: a webhook settled on this instance is not read back.
  */
 export const waitForBooking = async (
   store: EventStore,
@@ -35,24 +37,33 @@ export const waitForBooking = async (
   const pollMs = options.pollMs ?? (store.onAppended ? 1000 : 50);
   let newestSignalled = 0;
   let unversionedSignal = false;
+  let noted: KnownBooking | undefined;
   let wake: (() => void) | undefined;
   // Listen before anything is read or written: an append between the two is not missed.
-  const stop = store.onAppended?.((id, version) => {
+  const stop = store.onAppended?.((id, version, note) => {
     if (id !== streamId) return;
     if (version === undefined) unversionedSignal = true;
     else newestSignalled = Math.max(newestSignalled, version);
+    const state = notedBooking(note);
+    if (state && version !== undefined && version === newestSignalled) noted = { state, version };
     wake?.();
   });
   const newerThan = (seen: KnownBooking) => unversionedSignal || newestSignalled > seen.version;
+  /** The newest state signalled, without a read where its append noted it. */
+  const readNewest = async (): Promise<KnownBooking> => {
+    if (!unversionedSignal && noted?.version === newestSignalled) return noted;
+    unversionedSignal = false;
+    return loadBooking(store, bookingId);
+  };
   let wokenBy: WokenBy = 'at_once';
   try {
     let current = await options.after?.();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!current || newerThan(current)) {
+      if (!current) {
         unversionedSignal = false;
         current = await loadBooking(store, bookingId);
-      }
+      } else if (newerThan(current)) current = await readNewest();
       if (done(current.state)) return current.state;
       if (Date.now() >= deadline) {
         wokenBy = 'deadline';

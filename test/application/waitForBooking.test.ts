@@ -1,11 +1,11 @@
 import { parseAppendedPayload, appendedPayload } from '../../src/adapters/eventStore/postgres/appendNotifier';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
-import { loadBooking, type KnownBooking } from '../../src/application/bookingRepository';
+import { handleBookingCommand, loadBooking, type KnownBooking } from '../../src/application/bookingRepository';
 import { toNewEvent } from '../../src/application/eventEnvelope';
 import type { EventStore } from '../../src/application/ports/eventStore';
 import { waitForBooking, type WokenBy } from '../../src/application/waitForBooking';
 import { bookingStreamId, type BookingEvent } from '../../src/domain';
-import { accepted, BOOKING, CALL, requested } from '../support/bookingFixtures';
+import { accepted, BOOKING, CALL, delivery, requested } from '../support/bookingFixtures';
 import { sqlTargets } from '../support/databases';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 
@@ -30,7 +30,7 @@ const counting = (store: EventStore, bookingId: string, { versions = true } = {}
       if (streamId === bookingStreamId(bookingId)) reads += 1;
       return store.readStream(streamId, options);
     },
-    onAppended: (listener) => store.onAppended!((streamId, version) => (versions ? listener(streamId, version) : listener(streamId))),
+    onAppended: (listener) => store.onAppended!((streamId, version, note) => (versions ? listener(streamId, version, note) : listener(streamId))),
   };
   return { store: counted, reads: () => reads };
 };
@@ -99,6 +99,24 @@ describe.each(sqlTargets)('waitForBooking on %s', (_name, open) => {
     expect((await waiting).status).toBe('confirmed');
     expect(wokenBy).toBe('append');
     expect(reads() - readsBefore).toBeGreaterThanOrEqual(1);
+  });
+
+  it('given the webhook decided on this process (handleBookingCommand notes the state its append leaves), when the wait is woken, then it answers confirmed without reading the stream back', async () => {
+    const { bookingId, recordAndAnswer } = givenBooking();
+    const { store: counted, reads } = counting(store, bookingId);
+    let wokenBy: WokenBy | undefined;
+
+    const waiting = waitForBooking(counted, bookingId, isConfirmed, 10_000, { pollMs: 60_000, after: recordAndAnswer, onDone: (how) => (wokenBy = how) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const readsBefore = reads();
+    const known = await loadBooking(store, bookingId); // the webhook's own read, not the wait's
+    const now = '2025-10-06T09:05:22.600Z';
+    const settled = await handleBookingCommand(store, bookingId, { type: 'RecordWebhook', data: { delivery: delivery({ metadata: { call_id: CALL, booking_ref: bookingId } }), now } }, causation, { known });
+
+    expect(settled.appended.map((e) => e.type)).toEqual(['BookingConfirmedByWebhook']);
+    expect(await waiting).toEqual(settled.state);
+    expect(wokenBy).toBe('append');
+    expect(reads() - readsBefore).toBe(0);
   });
 
   it('given the confirmation appended after its own answer but before its work returned (the webhook beat the answer home), when it waits, then it reads at once instead of trusting the older state', async () => {

@@ -41,11 +41,20 @@ export interface AppendResult {
   position: string;
 }
 
+/**
+ * What the appender knows its stream amounts to once the append is written (a booking's folded state,
+ * say): handed with the signal to this process's `onAppended` listeners when, and only when, the append
+ * succeeded, so that a listener need not read back what was just written. Never stored, never sent to
+ * another process; opaque to the store.
+ */
+export type AppendNote = unknown;
+
 /** One stream's part of a multi-stream append. */
 export interface StreamAppend {
   streamId: string;
   events: NewEvent[];
   expectedVersion?: ExpectedVersion;
+  note?: AppendNote;
 }
 
 export interface ReadAllOptions {
@@ -70,7 +79,7 @@ export interface SubscribeOptions {
 
 export interface EventStore {
   readonly name: string;
-  appendToStream(streamId: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  appendToStream(streamId: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion; note?: AppendNote }): Promise<AppendResult>;
   /**
    * Appends to several streams in one transaction, in the order given: all or none. A wrong expected
    * version on any of them raises the `ConcurrencyError` of that stream and writes nothing. One result
@@ -88,9 +97,10 @@ export interface EventStore {
    * Tells `listener` the stream id of every append: this process's at once, other processes' too where
    * the store can (PostgreSQL NOTIFY). A hint to read again, never the data itself; returns "stop".
    * `version`, where known: the stream's version once that append was written (a reader that has seen
-   * it needs no second look); undefined (e.g. from an older instance) means "read to know".
+   * it needs no second look); undefined (e.g. from an older instance) means "read to know". `note`: the
+   * append's own `note`, for appends of this process only (another process's carry none).
    */
-  onAppended?(listener: (streamId: string, version?: number) => void): () => void;
+  onAppended?(listener: (streamId: string, version?: number, note?: AppendNote) => void): () => void;
   close(): Promise<void>;
 }
 

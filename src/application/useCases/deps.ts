@@ -1,3 +1,4 @@
+import type { RecentCallStreams } from '../callStreamSummary';
 import type { Service } from '../practice';
 import type { PhoneRegion } from '../phoneNumber';
 import type { CalcomClient } from '../ports/calcom';
@@ -54,6 +55,11 @@ export interface UseCaseDeps {
   lookup?: BookingLookup;
   now: () => Date;
   hooks?: UseCaseHooks;
+  /**
+   * The call streams this process appended to or read lately (one memory for every practice): a call's
+   * answer is appended on the version known here without reading the stream first. Absent: read first.
+   */
+  recentCalls?: RecentCallStreams;
   /** The dependencies of another practice (for work that spans bookings: webhooks, reconciler, resumer). */
   forPractice?(practiceId: string): UseCaseDeps | undefined;
 }

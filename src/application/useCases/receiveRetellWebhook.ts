@@ -1,6 +1,7 @@
 import { callStreamId, type CallEvent } from '../../domain';
 import { handleBookingCommand, loadBooking } from '../bookingRepository';
 import { lookUpCalcomBooking } from '../calcomLookup';
+import { callStreamAsKnown, rememberCallStream, withRetellEvent } from '../callStreamSummary';
 import { toNewEvent } from '../eventEnvelope';
 import { isConcurrencyError } from '../ports/eventStore';
 import { DEFAULT_PRACTICE_ID } from '../practice';
@@ -38,12 +39,12 @@ export const receiveRetellWebhook = async (deps: UseCaseDeps, raw: string): Prom
     },
   };
   for (let attempt = 1; ; attempt += 1) {
-    const stream = await deps.store.readStream(callStreamId(callId));
-    if (stream.some((e) => e.type === 'RetellCallEventRecorded' && (e.data as { event?: string }).event === event)) {
-      return { result: 'duplicate', event, callId, lookedUp: [] };
-    }
+    // The version this process knows first (an event once recorded stays recorded), then the stream read.
+    const { version, summary } = await callStreamAsKnown(deps.store, deps.recentCalls, callId, { read: attempt > 1 });
+    if (summary.retellEvents.has(event)) return { result: 'duplicate', event, callId, lookedUp: [] };
     try {
-      await deps.store.appendToStream(callStreamId(callId), [toNewEvent(recorded, causation)], { expectedVersion: stream.length });
+      await deps.store.appendToStream(callStreamId(callId), [toNewEvent(recorded, causation)], { expectedVersion: version });
+      rememberCallStream(deps.recentCalls, callId, version + 1, withRetellEvent(summary, event));
       break;
     } catch (error) {
       if (!isConcurrencyError(error) || attempt >= 10) throw error;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { callStreamId, type CallEvent } from '../../domain';
 import type { AgentAnswer } from '../agentAnswer';
+import { callStreamAsKnown, rememberCallStream, withAnswer } from '../callStreamSummary';
 import { toNewEvent } from '../eventEnvelope';
 import { isConcurrencyError } from '../ports/eventStore';
 import type { RequestContext, UseCaseDeps } from './deps';
@@ -23,7 +24,7 @@ export const requestFingerprint = (fn: string, args: Record<string, unknown>): s
 /**
  * Records what the caller was told as a fact of the call (`CallerAnswered`), numbering the deliveries of
  * the same function call. The call's stream is appended with its version, so concurrent deliveries get
- * their own numbers.
+ * their own numbers; the version is first the one this process knows (callStreamAsKnown), then read.
  */
 export const recordCallerAnswer = async (
   deps: UseCaseDeps,
@@ -33,8 +34,8 @@ export const recordCallerAnswer = async (
   const streamId = callStreamId(ctx.callId);
   const fingerprint = requestFingerprint(call.fn, call.args);
   for (let attempt = 1; ; attempt += 1) {
-    const stream = await deps.store.readStream(streamId);
-    const earlier = stream.filter((e) => e.type === 'CallerAnswered' && (e.data as { requestFingerprint?: string }).requestFingerprint === fingerprint).length;
+    const { version, summary } = await callStreamAsKnown(deps.store, deps.recentCalls, ctx.callId, { read: attempt > 1 });
+    const earlier = summary.answers.get(fingerprint) ?? 0;
     const { answer } = call;
     const event: CallEvent = {
       type: 'CallerAnswered',
@@ -53,7 +54,8 @@ export const recordCallerAnswer = async (
       },
     };
     try {
-      await deps.store.appendToStream(streamId, [toNewEvent(event, { correlationId: ctx.requestId, causationId: ctx.requestId })], { expectedVersion: stream.length });
+      await deps.store.appendToStream(streamId, [toNewEvent(event, { correlationId: ctx.requestId, causationId: ctx.requestId })], { expectedVersion: version });
+      rememberCallStream(deps.recentCalls, ctx.callId, version + 1, withAnswer(summary, fingerprint));
       return earlier + 1;
     } catch (error) {
       if (!isConcurrencyError(error) || attempt >= 10) throw error;

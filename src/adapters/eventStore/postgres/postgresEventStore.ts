@@ -93,10 +93,10 @@ export const createPostgresEventStore = async (
   };
 
   /** After the commit, only when the append succeeded: this process's listeners at once, others through NOTIFY. */
-  const signalAppended = (streams: Array<{ streamId: string; version: number }>) => {
-    for (const { streamId, version } of streams) {
+  const signalAppended = (streams: Array<{ streamId: string; version: number; note?: unknown }>) => {
+    for (const { streamId, version, note } of streams) {
       notifier?.notify(appendedPayload(storeId, streamId, version));
-      appended.emit('stream', streamId, version);
+      appended.emit('stream', streamId, version, note);
     }
     appended.emit('appended');
   };
@@ -104,12 +104,12 @@ export const createPostgresEventStore = async (
   return {
     name: db.kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
 
-    appendToStream: async (streamId, events, { expectedVersion = 'any' } = {}) => {
+    appendToStream: async (streamId, events, { expectedVersion = 'any', note } = {}) => {
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
       try {
         const [row] = await batcher.append([payloadOf({ streamId, events, expectedVersion })]);
         const nextExpectedVersion = Number(row!.next_version);
-        signalAppended([{ streamId, version: nextExpectedVersion }]);
+        signalAppended([{ streamId, version: nextExpectedVersion, note }]);
         return { nextExpectedVersion, position: row!.last_position };
       } catch (error) {
         throw asConcurrencyError(error, () => ({ streamId, expectedVersion })) ?? error;
@@ -120,7 +120,7 @@ export const createPostgresEventStore = async (
       if (appends.length === 0 || appends.some((a) => a.events.length === 0)) throw new Error('appendToStreams needs at least one event for each stream');
       try {
         const results = (await batcher.append(appends.map(payloadOf))).map((row) => ({ nextExpectedVersion: Number(row.next_version), position: row.last_position }));
-        signalAppended(appends.map((a, i) => ({ streamId: a.streamId, version: results[i]!.nextExpectedVersion })));
+        signalAppended(appends.map((a, i) => ({ streamId: a.streamId, version: results[i]!.nextExpectedVersion, note: a.note })));
         return results;
       } catch (error) {
         throw (
