@@ -1,3 +1,4 @@
+import type { AgentAnswer } from '../../src/application/agentAnswer';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import type { SqlDatabase } from '../../src/adapters/sql/sqlDatabase';
 import type { CallStreamSummary } from '../../src/application/callStreamSummary';
@@ -18,7 +19,7 @@ import { testSettings } from '../support/settings';
  * reading the stream first. A guess that another process made stale is refused on its version and the
  * stream is read: the numbering of deliveries and the once-only Retell events stay exact.
  */
-const answer = { status: 'answered', message: 'Der Termin ist gebucht.' } as const;
+const answer: AgentAnswer = { success: true, status: 'confirmed', message: 'Der Termin ist gebucht.' };
 
 describe.each(sqlTargets)('the call streams a process remembers (%s)', (_name, openDb) => {
   let db: SqlDatabase;

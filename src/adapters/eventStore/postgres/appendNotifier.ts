@@ -25,10 +25,10 @@ export const createAppendNotifier = (db: SqlExecutor, channel: string) => {
     flushing = undefined;
   };
   return {
-    /** Queues one notification; those queued while a flush is under way go out together in the next. */
+    /** Queues one notification; those queued before the flush starts, or while one is under way, go out together. */
     notify: (payload: string): void => {
       pending.push(payload);
-      flushing ??= Promise.resolve().then(flush);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
     },
     /** Waits until everything queued has been sent. */
     drain: async (): Promise<void> => {
