@@ -5,6 +5,7 @@ import type { BookingLookup, BookingSettings, UseCaseDeps, UseCaseHooks } from '
 import { DEFAULT_PRACTICE_ID, type Practice } from '../application/practice';
 import type { CallStreamSummary, RecentCallStreams } from '../application/callStreamSummary';
 import { createRecentStreams } from '../application/recentStreams';
+import { rememberNotedBookings, type RecentBookings } from '../application/recentBookings';
 import type { RateLimiter } from '../application/ports/rateLimiter';
 import type { SqlDatabase } from '../application/ports/sql';
 import { cachedSlotsCalcomClient } from './calcom/cachedSlotsCalcomClient';
@@ -72,6 +73,8 @@ type Adapters = {
   hooks?: UseCaseHooks;
   /** The process's memory of call streams (composeDeps makes one for all practices). */
   recentCalls?: RecentCallStreams;
+  /** The process's memory of the booking states its appends left (composeDeps makes one). */
+  recentBookings?: RecentBookings;
 };
 
 /** What every use case needs, for one practice (the default or first one, when none is given). */
@@ -82,6 +85,7 @@ export const useCaseDepsFor = (config: Config, adapters: Adapters, practice: Pra
   telemetry: (practice && adapters.telemetryFor?.(practice.id)) ?? adapters.telemetry,
   lookup: adapters.lookup,
   recentCalls: adapters.recentCalls,
+  recentBookings: adapters.recentBookings,
   now: adapters.now ?? (() => new Date()),
   settings: settingsFor(config, practice),
 });
@@ -109,8 +113,12 @@ export const composeDeps = async (
   calcom?: CalcomClient,
 ): Promise<{ depsOf: Map<string, UseCaseDeps>; deps: UseCaseDeps }> => {
   const limiter = await rateLimiterFor(config, db);
-  // One memory of call streams for every practice: a call id is the same call whichever practice it reached.
-  const shared = { ...adapters, recentCalls: adapters.recentCalls ?? createRecentStreams<CallStreamSummary>() };
+  // One memory of call streams and booking states for every practice: the process's appends, whichever practice.
+  const shared = {
+    ...adapters,
+    recentCalls: adapters.recentCalls ?? createRecentStreams<CallStreamSummary>(),
+    recentBookings: adapters.recentBookings ?? rememberNotedBookings(adapters.store, Date.now),
+  };
   const depsOf = practiceDepsFor(config, shared, (practice) => calcom ?? calcomClientFor(config, practice.calcom, limiter, metrics));
   const fallback = depsOf.get(DEFAULT_PRACTICE_ID) ?? (config.practices.length === 1 ? depsOf.get(config.practices[0]!.id) : undefined);
   const deps = fallback ?? {

@@ -1,4 +1,5 @@
 import type { RecentCallStreams } from '../callStreamSummary';
+import type { RecentBookings } from '../recentBookings';
 import type { Service } from '../practice';
 import type { PhoneRegion } from '../phoneNumber';
 import type { CalcomClient } from '../ports/calcom';
@@ -60,6 +61,8 @@ export interface UseCaseDeps {
    * answer is appended on the version known here without reading the stream first. Absent: read first.
    */
   recentCalls?: RecentCallStreams;
+  /** The booking states this process's appends left lately: a webhook for one is decided without reading it first. Absent: read. */
+  recentBookings?: RecentBookings;
   /** The dependencies of another practice (for work that spans bookings: webhooks, reconciler, resumer). */
   forPractice?(practiceId: string): UseCaseDeps | undefined;
 }

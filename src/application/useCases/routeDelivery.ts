@@ -1,19 +1,19 @@
 import type { WebhookDelivery } from '../../domain';
-import { loadBooking, type LoadedBooking } from '../bookingRepository';
+import { loadBooking, type KnownBooking } from '../bookingRepository';
 import { readUidOwner } from '../uidClaims';
 import type { UseCaseDeps } from './deps';
 
 export interface Route {
   bookingId: string;
   via: 'booking_ref' | 'uid_claim' | 'call_id';
-  /** The booking as read to route by its booking_ref (handed on, not read again). */
-  loaded?: LoadedBooking;
+  /** The booking as read (or as this process's last append left it) to route by its booking_ref: handed on, not read again. */
+  loaded?: KnownBooking;
 }
 
 /** Which booking a delivery concerns: our `booking_ref` in its metadata, else the uid's claim, else its call id. */
 export const routeDelivery = async (deps: UseCaseDeps, delivery: WebhookDelivery): Promise<Route | undefined> => {
   const ref = delivery.metadata.booking_ref;
-  const byRef = ref ? await loadBooking(deps.store, ref) : undefined;
+  const byRef = ref ? (deps.recentBookings?.forDelivery(ref, delivery) ?? (await loadBooking(deps.store, ref))) : undefined;
   if (ref && byRef && byRef.state.status !== 'none') return { bookingId: ref, via: 'booking_ref', loaded: byRef };
 
   for (const uid of [delivery.uid, delivery.rescheduleUid]) {
