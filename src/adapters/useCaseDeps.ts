@@ -11,6 +11,7 @@ import type { SqlDatabase } from '../application/ports/sql';
 import { cachedSlotsCalcomClient } from './calcom/cachedSlotsCalcomClient';
 import { createCalcomHttpClient } from './calcom/calcomHttpClient';
 import { throttledCalcomClient } from './calcom/throttledCalcomClient';
+import { createProcessRateLimiter } from './sql/processRateLimiter';
 import { createSqlRateLimiter } from './sql/sqlRateLimiter';
 import type { Config } from './config/config';
 import type { Metrics } from './telemetry/metrics';
@@ -42,9 +43,14 @@ export const calcomClientFor = (config: Config, calcom: Practice['calcom'], limi
   return cachedSlotsCalcomClient(throttled, config.CALCOM_SLOTS_CACHE_MS);
 };
 
-/** The shared token buckets of all API keys (one table). */
-export const rateLimiterFor = (config: Config, db: SqlDatabase): Promise<RateLimiter> =>
-  createSqlRateLimiter(db, { perMinute: config.CALCOM_RATE_LIMIT_PER_MINUTE, burst: config.CALCOM_RATE_LIMIT_BURST });
+/**
+ * The token buckets of all API keys (one table): on PostgreSQL shared by every instance, a statement a
+ * take; on PGlite (one process) counted in the process and written back to the table.
+ */
+export const rateLimiterFor = (config: Config, db: SqlDatabase): Promise<RateLimiter> => {
+  const options = { perMinute: config.CALCOM_RATE_LIMIT_PER_MINUTE, burst: config.CALCOM_RATE_LIMIT_BURST };
+  return db.kind === 'pglite' ? createProcessRateLimiter(db, options) : createSqlRateLimiter(db, options);
+};
 
 /** A practice as the use cases see it; without one (nothing configured yet) an empty one that books nothing. */
 export const settingsFor = (config: Config, practice: Practice | undefined): BookingSettings => ({

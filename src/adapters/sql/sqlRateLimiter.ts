@@ -38,8 +38,8 @@ RETURNING b.last_taken AS taken, b.tokens AS remaining`;
 
 /**
  * A token bucket per key in a table of the read-model database: on PostgreSQL every instance shares it
- * (the row lock serialises takers, one statement each), on PGlite it serves the one process. A key's
- * first take creates its bucket full.
+ * (the row lock serialises takers, one statement each). A key's first take creates its bucket full. (On
+ * PGlite the service counts in the process instead, processRateLimiter.ts; this one works there too.)
  */
 export const createSqlRateLimiter = async (db: SqlDatabase, options: TokenBucketOptions): Promise<RateLimiter> => {
   await db.exec(rateLimitsSchema);
