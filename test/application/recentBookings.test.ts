@@ -9,7 +9,7 @@ import type { UseCaseDeps } from '../../src/application/useCases/deps';
 import { receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
 import { bookingStreamId } from '../../src/domain';
 import { sqlTargets } from '../support/databases';
-import { freshBooking, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
+import { answeredCreates, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
 import { testSettings } from '../support/settings';
 
 /**
@@ -23,11 +23,7 @@ describe.each(sqlTargets)('webhooks decided on the booking state this process re
   let n = 0;
   const created = new Map<string, CalcomBookingJson>();
   const calcom = {
-    createBooking: async (input) => {
-      const booking = freshBooking({ start: input.start, eventTypeId: input.eventTypeId, attendee: { name: input.attendee.name, timeZone: input.attendee.timeZone }, metadata: input.metadata });
-      created.set(input.metadata.booking_ref!, booking);
-      return { outcome: 'answered', httpStatus: 201, booking: { ...booking, attendees: [input.attendee] }, latencyMs: 5 };
-    },
+    createBooking: answeredCreates(created),
   } as Partial<CalcomClient> as CalcomClient;
 
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import type { UseCaseDeps } from '../../src/application/useCases/deps';
 import { deliveryIdOf, receiveCalcomWebhook } from '../../src/application/useCases/receiveCalcomWebhook';
 import { webhookStreamId } from '../../src/domain';
 import { sqlTargets } from '../support/databases';
-import { freshBooking, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
+import { answeredCreates, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
 import { gatedAppends } from '../support/gatedAppends';
 import { testSettings } from '../support/settings';
 
@@ -31,11 +31,7 @@ describe.each(sqlTargets)('recording a Cal.com delivery with its settling (%s)',
     db = await openDb();
     store = await createPostgresEventStore(db);
     const calcom = {
-      createBooking: async (input) => {
-        const booking = freshBooking({ start: input.start, eventTypeId: input.eventTypeId, attendee: { name: input.attendee.name, timeZone: input.attendee.timeZone }, metadata: input.metadata });
-        created.set(input.metadata.booking_ref!, booking);
-        return { outcome: 'answered', httpStatus: 201, booking: { ...booking, attendees: [input.attendee] }, latencyMs: 5 };
-      },
+      createBooking: answeredCreates(created),
       getBooking: async (uid) => {
         await onLookup(uid);
         const booking = [...created.values()].find((b) => b.uid === uid)!;

@@ -16,7 +16,7 @@ import { appointmentsProjectionDefinition as appointments, findUnsettledDeliveri
 import { sqlTargets } from '../support/databases';
 import { gatedAppends } from '../support/gatedAppends';
 import { oneStreamAtATime } from '../support/oneStreamAtATime';
-import { freshBooking, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
+import { answeredCreates, webhookFor, type CalcomBookingJson } from '../support/fakeCalcom';
 import { testSettings } from '../support/settings';
 
 /**
@@ -49,11 +49,7 @@ describe.each(sqlTargets)('resuming recorded Cal.com deliveries (%s)', (_name, o
     base = store = await createPostgresEventStore(db);
     await db.exec(appointments.schema);
     const calcom = {
-      createBooking: async (input) => {
-        const booking = freshBooking({ start: input.start, eventTypeId: input.eventTypeId, attendee: { name: input.attendee.name, timeZone: input.attendee.timeZone }, metadata: input.metadata });
-        created.set(input.metadata.booking_ref!, booking);
-        return { outcome: 'answered', httpStatus: 201, booking: { ...booking, attendees: [input.attendee] }, latencyMs: 5 };
-      },
+      createBooking: answeredCreates(created),
     } as Partial<CalcomClient> as CalcomClient;
     deps = { store, calcom, telemetry: silentTelemetry, settings: testSettings({ eventTypeId: EVENT_TYPE }), now: () => new Date() };
   });

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import type { CalcomClient } from '../../src/application/ports/calcom';
 import { CALCOM_BASE } from './testService';
 
 export interface CreateRequest {
@@ -82,3 +83,11 @@ export const webhookFor = (booking: CalcomBookingJson, triggerEvent = 'BOOKING_C
     ...extra,
   },
 });
+
+/** A Cal.com client's create that books at once, as Cal.com answers one (freshBooking), each booking kept in `created` by our booking_ref. */
+export const answeredCreates = (created: Map<string, CalcomBookingJson>): CalcomClient['createBooking'] =>
+  (async (input: CreateRequest) => {
+    const booking = freshBooking({ start: input.start, eventTypeId: input.eventTypeId, attendee: { name: input.attendee.name, timeZone: input.attendee.timeZone }, metadata: input.metadata });
+    created.set(input.metadata.booking_ref!, booking);
+    return { outcome: 'answered', httpStatus: 201, booking: { ...booking, attendees: [input.attendee] }, latencyMs: 5 };
+  }) as unknown as CalcomClient['createBooking'];
