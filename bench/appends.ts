@@ -41,7 +41,7 @@ export const eventFor = (streamId: string, n: number) => {
 };
 
 /** The raw baseline writes into its own copy of the tables (same DDL) in schema `base`. */
-const rawInsert = (base: string) => `
+export const rawInsert = (base: string) => `
 WITH s AS (
   INSERT INTO ${base}.bl_streams AS s (stream_id, version) VALUES ($1, 1)
   ON CONFLICT (stream_id) DO UPDATE SET version = s.version + 1

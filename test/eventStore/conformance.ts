@@ -92,6 +92,22 @@ export const describeEventStoreConformance = (adapterName: string, open: () => P
       expect(last.nextExpectedVersion).toBe(3);
     });
 
+    it('appends several events at an exact version and at any, in order, with data as given', async () => {
+      const id = stream();
+      const created = await store.appendToStream(id, [event('A', { n: 1 })], { expectedVersion: 'any' });
+      expect(created.nextExpectedVersion).toBe(1);
+      const data = { text: 'Grüße "quoted" \\ back\nslash', nested: { list: [1, null, true] } };
+      const three = await store.appendToStream(id, [event('B', data), event('C', { n: 3 }), event('D', { n: 4 })], { expectedVersion: 1 });
+      expect(three.nextExpectedVersion).toBe(4);
+      const more = await store.appendToStream(id, [event('E'), event('F')], { expectedVersion: 'stream_exists' });
+      expect(more.nextExpectedVersion).toBe(6);
+      const events = await store.readStream(id);
+      expect(events.map((e) => [e.type, e.streamVersion])).toEqual(['A', 'B', 'C', 'D', 'E', 'F'].map((type, i) => [type, i + 1]));
+      expect(events[1]!.data).toEqual(data);
+      expect(events[3]!.position).toBe(three.position);
+      expect(events.every((e, i) => i === 0 || events[i - 1]!.position < e.position)).toBe(true);
+    });
+
     it('lets exactly one of 20 concurrent appends with the same expected version win', async () => {
       const id = stream();
       await store.appendToStream(id, [event('Opened')], { expectedVersion: 'no_stream' });

@@ -9,7 +9,7 @@ import {
 } from '../../../application/ports/eventStore';
 import type { SqlDatabase } from '../../sql/sqlDatabase';
 import { pollingSubscription } from '../pollingSubscription';
-import { createAppendBatcher, type StreamAppendPayload } from './appendBatcher';
+import { createAppendBatcher, type LoneAppend, type StreamAppendPayload } from './appendBatcher';
 import { appendedPayload, createAppendNotifier, parseAppendedPayload } from './appendNotifier';
 import { decodePgPosition } from './positions';
 import { eventStoreSchema } from './schema';
@@ -56,10 +56,12 @@ const MAX_APPEND_BATCH = 32;
  * appendBatcher.ts). By default 4 on PostgreSQL (of a pool of 10): bursts of 200 bookings answered
  * 150–200 ms sooner at p99 (BENCHMARKS.md). Unlimited on PGlite, which never batches: its one connection
  * runs statements one after another anyway, and batches (subtransactions in WebAssembly) made its bursts slower.
+ * `loneAppend`: how one stream's append alone is sent (see LoneAppend): by default a plain statement on
+ * PGlite, bl_append on PostgreSQL.
  */
 export const createPostgresEventStore = async (
   db: SqlDatabase,
-  options: { pollIntervalMs?: number; ownsDatabase?: boolean; appendConcurrency?: number } = {},
+  options: { pollIntervalMs?: number; ownsDatabase?: boolean; appendConcurrency?: number; loneAppend?: LoneAppend } = {},
 ): Promise<EventStore> => {
   await db.exec(eventStoreSchema);
   const appended = new EventEmitter();
@@ -78,7 +80,11 @@ export const createPostgresEventStore = async (
       }).catch(() => undefined)
     : undefined;
   const notifier = notify ? createAppendNotifier(db, channel) : undefined;
-  const batcher = createAppendBatcher(db, { maxInFlight: options.appendConcurrency ?? (db.kind === 'pglite' ? Number.POSITIVE_INFINITY : 4), maxBatch: MAX_APPEND_BATCH });
+  const batcher = createAppendBatcher(db, {
+    maxInFlight: options.appendConcurrency ?? (db.kind === 'pglite' ? Number.POSITIVE_INFINITY : 4),
+    maxBatch: MAX_APPEND_BATCH,
+    loneAppend: options.loneAppend ?? (db.kind === 'pglite' ? 'statement' : 'function'),
+  });
   const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
   const readAll: EventStore['readAll'] = async ({ after, maxCount = 1000 } = {}) => {
