@@ -4,6 +4,8 @@
  * event store as the service opens it (`store`), the same store sending each append through bl_append
  * (`store as function`) or as one plain statement (`store as statement`), and the bench's raw INSERT of
  * the same rows (`raw`, bench/appends.ts). Sides take turns, 4 slices of 1.5 s each; appends/s per slice.
+ * `--streams 2`: each append writes one event to each of two streams of its own (appendToStreams, as a
+ * booking's decision and its delivery's routing are written), without the raw side.
  */
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore';
 import { eventStoreSchema } from '../../src/adapters/eventStore/postgres/schema';
@@ -14,6 +16,7 @@ import { arg } from './args';
 type AppendOne = (streamId: string, version: number, n: number) => Promise<unknown>;
 
 const main = async () => {
+  const twoStreams = arg('streams') === '2';
   const bench = arg('store') === 'postgres' ? await freshPostgres(2) : await freshPglite();
   const { db } = bench;
   const stores = {
@@ -26,12 +29,20 @@ const main = async () => {
   const raw = rawInsert(base);
   const sides: Record<string, AppendOne> = {
     ...Object.fromEntries(
-      Object.entries(stores).map(([name, store]) => [name, (s: string, v: number, n: number) => store.appendToStream(s, [eventFor(s, n)], { expectedVersion: v === 0 ? 'no_stream' : v })]),
+      Object.entries(stores).map(([name, store]) => [
+        name,
+        (s: string, v: number, n: number) =>
+          twoStreams
+            ? store.appendToStreams!([`${s}-a`, `${s}-b`].map((streamId) => ({ streamId, events: [eventFor(streamId, n)], expectedVersion: v === 0 ? 'no_stream' : v })))
+            : store.appendToStream(s, [eventFor(s, n)], { expectedVersion: v === 0 ? 'no_stream' : v }),
+      ]),
     ),
-    raw: (s, _v, n) => {
-      const e = eventFor(s, n);
-      return db.query(raw, [s, e.id, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata)]);
-    },
+    ...(!twoStreams && {
+      raw: (s: string, _v: number, n: number) => {
+        const e = eventFor(s, n);
+        return db.query(raw, [s, e.id, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata)]);
+      },
+    }),
   };
   const versions = new Map<string, number>();
   const drive = async (name: string, ms: number): Promise<number> => {

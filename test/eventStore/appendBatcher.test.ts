@@ -22,8 +22,8 @@ const scripted = (batchAnswer: () => Promise<unknown[]>) => {
       const batch = text.includes('bl_append_batch');
       sent.push(batch ? `batch of ${(JSON.parse(String(params?.[0])) as unknown[]).length}` : `alone ${String(params?.[0])}`);
       if (sent.length === 1) await held;
-      // A lone append's statement (appendOneStream) answers its event's row; stream sN's event got global position N.
-      const rows = batch ? await batchAnswer() : [{ version: '1', txid: '7', gpos: String(params?.[0]).slice(1) }];
+      // A lone append's statement (plainStatementAppend.ts) answers its event's row; stream sN's event got global position N.
+      const rows = batch ? await batchAnswer() : [{ stream_id: String(params?.[0]), version: '1', txid: '7', gpos: String(params?.[0]).slice(1) }];
       return { rows: rows as Row[] };
     },
   };

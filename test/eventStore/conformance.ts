@@ -188,6 +188,15 @@ export const describeEventStoreConformance = (adapterName: string, open: () => P
       expect(error).toMatchObject({ streamId: booking, expected: 1, actual: 2 });
       expect(await store.readStream(claim)).toEqual([]);
       expect((await store.readStream(booking)).map((e) => e.type)).toEqual(['Requested', 'Answered']);
+      // Every stream refusing: the first one is named.
+      const both = await store
+        .appendToStreams!([
+          { streamId: booking, events: [event('Accepted')], expectedVersion: 'no_stream' },
+          { streamId: claim, events: [event('CalcomUidClaimed')], expectedVersion: 'stream_exists' },
+        ])
+        .catch((e: unknown) => e);
+      expect(both).toMatchObject({ streamId: booking, expected: 'no_stream', actual: 2 });
+      expect(await store.readStream(claim)).toEqual([]);
     });
 
     multiStream('lets one of 20 multi-stream appends racing for the same claim win, and only its other streams are written', async () => {

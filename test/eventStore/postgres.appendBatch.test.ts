@@ -29,8 +29,8 @@ describe.each(sqlTargets)('appends that wait go together (%s)', (_name, open) =>
   });
   beforeEach(() => void statements.splice(0));
   const sent = (fn: string) => statements.filter((text) => text.includes(`FROM ${fn}(`)).length;
-  /** Lone appends of one stream: bl_append, or one plain statement (appendOneStream) on PGlite. */
-  const sentAlone = () => statements.filter((text) => text.includes('FROM bl_append(') || (text.startsWith('WITH s AS (') && text.includes('INSERT INTO bl_events'))).length;
+  /** Lone appends of one stream: bl_append, or one plain statement (plainStatementAppend.ts) on PGlite. */
+  const sentAlone = () => statements.filter((text) => text.includes('FROM bl_append(') || (text.startsWith('WITH s1 AS (') && text.includes('INSERT INTO bl_events'))).length;
 
   it('given 40 appends started at once, when they settle, then all are stored by 2 statements: the first alone, the rest together', async () => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, n) => store.appendToStream(`batch-a-${n}`, [event(n)], { expectedVersion: 'no_stream' })));

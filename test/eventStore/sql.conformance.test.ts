@@ -3,11 +3,12 @@ import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres
 import { sqlTargets } from '../support/databases';
 import { describeEventStoreConformance } from './conformance';
 
-// Each store both ways a lone append can be sent (the default of each store is the other's alternative).
-const loneAppends: LoneAppend[] = ['statement', 'function'];
+// PGlite both ways an append that is not batched can be sent (by default plain statements, which only a
+// database of one connection may use); PostgreSQL through its functions.
+const loneAppendsOn = (name: string): LoneAppend[] => (name === 'PGlite' ? ['statement', 'function'] : ['function']);
 
 for (const [name, openDb] of sqlTargets) {
-  for (const loneAppend of loneAppends) {
+  for (const loneAppend of loneAppendsOn(name)) {
     describeEventStoreConformance(`${name}, a lone append as a ${loneAppend}`, async () => createPostgresEventStore(await openDb(), { ownsDatabase: true, loneAppend }), { multiStream: true });
   }
 }
@@ -16,3 +17,15 @@ if (sqlTargets.length === 1) {
     it('is skipped', () => undefined);
   });
 }
+
+const postgres = sqlTargets.find(([name]) => name === 'PostgreSQL');
+(postgres ? describe : describe.skip)('plain-statement appends on PostgreSQL', () => {
+  it('are refused: they take no stream locks, which a server of many sessions needs', async () => {
+    const db = await postgres![1]();
+    try {
+      await expect(createPostgresEventStore(db, { loneAppend: 'statement' })).rejects.toThrow('only on PGlite');
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../../application/ports/sql';
-import { appendOneStream } from './singleStreamAppend';
+import { appendInOneStatement } from './plainStatementAppend';
 
 /** One stream's part of an append, as bl_append_many and bl_append_batch take it. */
 export interface StreamAppendPayload {
@@ -28,10 +28,11 @@ const isConnectionFailure = (error: unknown): boolean => {
 const unitError = (row: BatchRow) => Object.assign(new Error(row.unit_error_message ?? 'append failed'), { code: row.unit_error_code ?? undefined, detail: row.unit_error_detail ?? undefined, hint: row.unit_error_hint ?? undefined });
 
 /**
- * How one stream's append alone is sent: `function`, bl_append (plpgsql, whose plans the server caches
- * per session); `statement`, one plain statement (appendOneStream), faster where plpgsql is slow
- * (PGlite's WebAssembly) and slower where a statement is parsed and planned each time (PostgreSQL through
- * `pg`): quick appends pairs in BENCHMARKS.md ("What was optimised", 2026-12-06).
+ * How an append that is not batched is sent: `function`, bl_append or bl_append_many (plpgsql, whose plans
+ * the server caches per session, and which lock the streams of a multi-stream append in one order);
+ * `statement`, one plain statement (plainStatementAppend.ts), for a database with one connection only: faster
+ * where plpgsql is slow (PGlite's WebAssembly), and on PostgreSQL through `pg` slower (parsed and planned each
+ * time) and without the locks: quick appends pairs in BENCHMARKS.md ("What was optimised", 2026-12-06).
  */
 export type LoneAppend = 'function' | 'statement';
 
@@ -39,7 +40,7 @@ export type LoneAppend = 'function' | 'statement';
  * Group commit for appends: at most `maxInFlight` append statements at a time; appends that arrive while
  * that many are running wait and go together, up to `maxBatch` in one bl_append_batch statement (one
  * transaction, one commit), each still all or none on its own and failing on its own. Alone, an append
- * runs as before (bl_append or one plain statement, see LoneAppend; bl_append_many for several streams), so a quiet service waits for nothing.
+ * runs as before (bl_append, bl_append_many for several streams, or one plain statement: see LoneAppend), so a quiet service waits for nothing.
  * A unit that a deadlock or serialization failure (SQLSTATE class 40) hit inside a batch runs again alone;
  * a batch statement that failed otherwise than by losing its connection runs again one append at a time.
  */
@@ -51,8 +52,7 @@ export const createAppendBatcher = (
   const queue: Pending[] = [];
   let inFlight = 0;
 
-  const alone = async (unit: StreamAppendPayload[]): Promise<AppendRow[]> => {
-    if (unit.length === 1 && loneAppend === 'statement') return appendOneStream(db, unit[0]!);
+  const byFunction = async (unit: StreamAppendPayload[]): Promise<AppendRow[]> => {
     if (unit.length === 1) {
       const { stream, expected, version, events } = unit[0]!;
       return (await db.query<AppendRow>('SELECT next_version::text, last_position FROM bl_append($1, $2, $3, $4::jsonb)', [stream, expected, version, JSON.stringify(events)])).rows;
@@ -64,6 +64,8 @@ export const createAppendBatcher = (
       )
     ).rows;
   };
+  const alone = (unit: StreamAppendPayload[]): Promise<AppendRow[]> =>
+    loneAppend === 'statement' ? appendInOneStatement(db, unit, () => byFunction(unit)) : byFunction(unit);
 
   /** Each append of the batch on its own, in order (after a statement that failed for one of them). */
   const oneByOne = async (batch: Pending[]): Promise<void> => {

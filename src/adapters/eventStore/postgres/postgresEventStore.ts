@@ -56,13 +56,15 @@ const MAX_APPEND_BATCH = 32;
  * appendBatcher.ts). By default 4 on PostgreSQL (of a pool of 10): bursts of 200 bookings answered
  * 150–200 ms sooner at p99 (BENCHMARKS.md). Unlimited on PGlite, which never batches: its one connection
  * runs statements one after another anyway, and batches (subtransactions in WebAssembly) made its bursts slower.
- * `loneAppend`: how one stream's append alone is sent (see LoneAppend): by default a plain statement on
- * PGlite, bl_append on PostgreSQL.
+ * `loneAppend`: how an append that is not batched is sent (see LoneAppend): a plain statement on PGlite
+ * (by default; `function` there too for the tests), bl_append or bl_append_many on PostgreSQL.
  */
 export const createPostgresEventStore = async (
   db: SqlDatabase,
   options: { pollIntervalMs?: number; ownsDatabase?: boolean; appendConcurrency?: number; loneAppend?: LoneAppend } = {},
 ): Promise<EventStore> => {
+  const loneAppend = options.loneAppend ?? (db.kind === 'pglite' ? 'statement' : 'function');
+  if (loneAppend === 'statement' && db.kind !== 'pglite') throw new Error('appends as plain statements take no stream locks: only on PGlite, which has one connection');
   await db.exec(eventStoreSchema);
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
@@ -83,7 +85,7 @@ export const createPostgresEventStore = async (
   const batcher = createAppendBatcher(db, {
     maxInFlight: options.appendConcurrency ?? (db.kind === 'pglite' ? Number.POSITIVE_INFINITY : 4),
     maxBatch: MAX_APPEND_BATCH,
-    loneAppend: options.loneAppend ?? (db.kind === 'pglite' ? 'statement' : 'function'),
+    loneAppend,
   });
   const visibleOnly = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 

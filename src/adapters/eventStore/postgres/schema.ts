@@ -103,6 +103,25 @@ BEGIN
 END;
 $fn$;
 
+-- The check of a multi-stream append sent as one plain statement (plainStatementAppend.ts, PGlite): each
+-- stream's version step left a row (p_held, in the order of p_streams), or the first stream whose step
+-- left none raises BL409 as bl_append does, and the whole statement, every step of it, is rolled back.
+CREATE OR REPLACE FUNCTION bl_steps_held(p_streams text[], p_held bigint[])
+RETURNS boolean
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_current bigint;
+BEGIN
+  FOR i IN 1 .. array_length(p_streams, 1) LOOP
+    IF p_held[i] = 0 THEN
+      SELECT version INTO v_current FROM bl_streams WHERE stream_id = p_streams[i];
+      RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'BL409', DETAIL = coalesce(v_current::text, 'absent'), HINT = p_streams[i];
+    END IF;
+  END LOOP;
+  RETURN true;
+END;
+$fn$;
+
 -- Several streams in one statement, so in one transaction: all or none (a conflict on any raises BL409).
 CREATE OR REPLACE FUNCTION bl_append_many(p_appends jsonb)
 RETURNS TABLE (append_ord int, append_next_version bigint, append_last_position text)
