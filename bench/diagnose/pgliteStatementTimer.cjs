@@ -5,7 +5,7 @@
  * (a Bind names a statement prepared earlier: its text, whitespace collapsed, first 120 characters), and
  * `prepare` and `simple: …` for the others. PGlite runs on the service's one thread, so the time is CPU
  * spent in PGlite. Every second it writes [[statement, [count, ms]], …], most time first, to
- * $PGLITE_TIMES (default /tmp/pglite-times.json). Nothing else changes.
+ * $PGLITE_TIMES (default /tmp/pglite-times.json), and once more as the process exits. Nothing else changes.
  */
 const { writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -53,4 +53,6 @@ PGlite.prototype.execProtocolStream = async function timed(message, options) {
     times.set(key, entry);
   }
 };
-setInterval(() => writeFileSync(out, JSON.stringify([...times].sort((a, b) => b[1][1] - a[1][1]))), 1000).unref();
+const write = () => writeFileSync(out, JSON.stringify([...times].sort((a, b) => b[1][1] - a[1][1])));
+setInterval(write, 1000).unref();
+process.on('exit', write); // the service exits on SIGTERM once it has drained
