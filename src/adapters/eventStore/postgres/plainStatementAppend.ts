@@ -63,6 +63,11 @@ const perStream = (unit: StreamAppendPayload[], rows: Array<{ stream_id: string;
     return { next_version: last.version, last_position: encodePgPosition(last.txid, last.gpos) };
   });
 
+/** A statement carries at most 65,535 parameters (the protocol's Bind counts them in 16 bits). */
+const MAX_PARAMETERS = 65_535;
+/** What statementFor sends, at most: a stream id, a count and a version per stream, five per event. */
+const parametersOf = (unit: StreamAppendPayload[]): number => unit.reduce((n, p) => n + 3 + 5 * p.events.length, 0);
+
 /**
  * An append of one stream, or of several distinct ones all or none, as one plain statement without
  * plpgsql (on PGlite bl_append took a fifth to a third of a lone append's time, bl_append_many a fifth of
@@ -71,10 +76,11 @@ const perStream = (unit: StreamAppendPayload[], rows: Array<{ stream_id: string;
  * (PGlite): two such statements over the same streams on a server could deadlock. When an expected version
  * does not hold, nothing is written: one stream's step leaves no row and the store raises the error
  * bl_append would (SQLSTATE BL409, DETAIL the actual version, HINT the stream) after reading the version;
- * several streams' check (bl_steps_held) raises it. A unit that names a stream twice goes to `several`.
+ * several streams' check (bl_steps_held) raises it. A unit that names a stream twice, or has more events
+ * than one statement's parameters can carry (over 13,000), goes to `several`.
  */
 export const appendInOneStatement = async (db: SqlExecutor, unit: StreamAppendPayload[], several: () => Promise<AppendRow[]>): Promise<AppendRow[]> => {
-  if (new Set(unit.map((p) => p.stream)).size < unit.length) return several();
+  if (new Set(unit.map((p) => p.stream)).size < unit.length || parametersOf(unit) > MAX_PARAMETERS) return several();
   const { text, values } = statementFor(unit);
   const { rows } = await db.query<{ stream_id: string; version: string; gpos: string; txid: string }>(text, values);
   if (rows.length > 0) return perStream(unit, rows);
