@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { BASE, bookingJson, calError, input, makeClient, setUpNock, sleep, success } from './helpers';
+import { BASE, bookingJson, calError, calInternalError, input, makeClient, setUpNock, sleep, success } from './helpers';
 
 /** One breaker per client, shared by all operations; real timers with a short half-open delay. */
 describe('createCalcomHttpClient — circuit breaker', () => {
@@ -37,7 +37,7 @@ describe('createCalcomHttpClient — circuit breaker', () => {
   });
 
   it('lets a trial call through after halfOpenAfterMs; success closes it', async () => {
-    nock(BASE).get('/bookings/u').times(2).reply(500, {});
+    nock(BASE).get('/bookings/u').times(2).reply(500, calInternalError('/v2/bookings/u'));
     const { client } = makeClient(options);
     await client.getBooking('u');
     await client.getBooking('u');

@@ -71,6 +71,17 @@ export const calError = (code: string, message: string): Record<string, unknown>
   error: { code, message, details: {} },
 });
 
+/**
+ * Cal.com's answer to an exception nothing else caught, shaped as its catch-all filter builds it
+ * (apps/api/v2/src/filters/sentry-exception.filter.ts: HTTP 500, code INTERNAL_SERVER_ERROR).
+ */
+export const calInternalError = (path: string): Record<string, unknown> => ({
+  status: 'error',
+  timestamp: '2050-09-01T10:00:00.000Z',
+  path,
+  error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' },
+});
+
 /** A local port with nothing listening: connecting to it is refused (ECONNREFUSED). */
 export async function closedPort(): Promise<number> {
   const server = net.createServer();

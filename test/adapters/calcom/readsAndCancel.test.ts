@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { API_KEY, BASE, bookingJson, calError, closedPort, makeClient, setUpNock, success } from './helpers';
+import { API_KEY, BASE, bookingJson, calError, calInternalError, closedPort, makeClient, setUpNock, success } from './helpers';
 
 /** getBooking, getSlots (safe to retry) and cancelBooking (conservative write retry). */
 describe('createCalcomHttpClient — reads and cancel', () => {
@@ -125,7 +125,7 @@ describe('createCalcomHttpClient — reads and cancel', () => {
     });
 
     it('retries a 500 then answers', async () => {
-      nock(BASE).get('/slots').query(true).reply(500, {});
+      nock(BASE).get('/slots').query(true).reply(500, calInternalError('/v2/slots'));
       nock(BASE).get('/slots').query(true).reply(200, success({ '2050-01-01': [{ start: '2050-01-01T10:00:00Z' }] }));
       const { client } = makeClient();
 
