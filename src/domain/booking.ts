@@ -77,7 +77,10 @@ export interface Move {
 }
 
 /** Cancelled or rejected: the appointment will not take place, and no later fact reopens it. */
-export const hasEnded = (state: Booking): boolean => state.status === 'cancelled' || state.status === 'rejected';
+/** The statuses of a booking that has ended (the read model's queries take them too). */
+export const ENDED_STATUSES: readonly BookingStatus[] = ['cancelled', 'rejected'];
+
+export const hasEnded = (state: Booking): boolean => ENDED_STATUSES.includes(state.status);
 
 /** Cal.com statuses (as a lookup reads them) of a booking that stands: neither cancelled nor rejected. */
 export const STANDING_IN_CALCOM: readonly string[] = ['accepted', 'pending'];
@@ -86,9 +89,13 @@ export const initialState = (): Booking => ({ status: 'none', language: 'de', de
 
 const seen = (state: Booking, deliveryId: string): string[] => [...state.deliveries, deliveryId];
 
-/** What webhooks established (host pending, confirmed, cancelled, rejected) outranks what the POST answer implies. */
-const fromWebhook: BookingStatus[] = ['awaiting_host', 'confirmed', 'cancelled', 'rejected', 'reschedule_requested'];
-const answered = (state: Booking, status: BookingStatus): BookingStatus => (fromWebhook.includes(state.status) ? state.status : status);
+/**
+ * A status only a webhook gives (host pending, confirmed, asked to move, or ended): it outranks what a
+ * POST answer implies, and a late BOOKING_REQUESTED never reopens it (decideWebhook).
+ */
+export const isSettledByWebhook = (state: Booking): boolean =>
+  hasEnded(state) || state.status === 'awaiting_host' || state.status === 'confirmed' || state.status === 'reschedule_requested';
+const answered = (state: Booking, status: BookingStatus): BookingStatus => (isSettledByWebhook(state) ? state.status : status);
 
 /**
  * Where a move leaves the booking: waiting for the host when the new time needs confirming; a proven

@@ -1,4 +1,4 @@
-import { hasEnded, type Booking } from './booking';
+import { hasEnded, isSettledByWebhook, type Booking } from './booking';
 import type { BookingCommand } from './commands';
 import { factsOf } from './facts';
 import type { BookingEvent, WebhookMismatchReason } from './events';
@@ -6,8 +6,6 @@ import { settleHostAcceptance } from './hostAcceptance';
 import { isHostAcceptance, proofGaps, uidGaps } from './matchWebhook';
 
 type RecordWebhook = Extract<BookingCommand, { type: 'RecordWebhook' }>['data'];
-
-const settled = ['confirmed', 'awaiting_host', 'cancelled', 'rejected', 'reschedule_requested'];
 
 /**
  * What a Cal.com webhook delivery means for this booking. Redeliveries change nothing; the order in
@@ -39,7 +37,7 @@ export const decideWebhook = ({ delivery, uidOwner, lookup, now }: RecordWebhook
       const gaps = proofGaps(state, delivery, uidOwner);
       if (gaps.length > 0) return mismatch(gaps);
       // Webhooks arrive in any order: a late BOOKING_REQUESTED never reopens a settled booking.
-      if (settled.includes(state.status)) return [];
+      if (isSettledByWebhook(state)) return [];
       return [{ type: 'HostConfirmationRequested', data: facts }];
     }
     case 'BOOKING_CANCELLED': {

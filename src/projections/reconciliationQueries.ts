@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../application/ports/sql';
+import { ENDED_STATUSES } from '../domain';
 
 /**
  * Bookings still waiting for proof (no webhook yet) that were requested before `olderThan`, and every
@@ -11,9 +12,9 @@ export const findBookingsAwaitingProof = async (db: SqlExecutor, olderThan: Date
     `SELECT booking_id FROM bl_appointments
      WHERE (status IN ('awaiting_webhook', 'failed') AND requested_at < $1)
         OR host_acceptance_delivery_id IS NOT NULL
-        OR (move_requested_at < $1 AND status NOT IN ('cancelled', 'rejected'))
+        OR (move_requested_at < $1 AND status <> ALL($3::text[]))
      ORDER BY requested_at LIMIT $2`,
-    [olderThan.toISOString(), limit],
+    [olderThan.toISOString(), limit, ENDED_STATUSES],
   );
   return rows.map((r) => r.booking_id);
 };
