@@ -2,7 +2,7 @@
  * Where a lone append's time goes (`npx tsx bench/diagnose/appendSplit.ts`, PGlite on disk; `--store
  * postgres` with DATABASE_URL): one writer appending one event at a time to its own stream, through the
  * event store as the service opens it (`store`), the same store sending each append through bl_append
- * (`store as function`) or as one plain statement (`store as statement`), and the bench's raw INSERT of
+ * (`store as function`) or, on PGlite, as one plain statement (`store as statement`), and the bench's raw INSERT of
  * the same rows (`raw`, bench/appends.ts). Sides take turns, 4 slices of 1.5 s each; appends/s per slice.
  * `--streams 2`: each append writes one event to each of two streams of its own (appendToStreams, as a
  * booking's decision and its delivery's routing are written), without the raw side.
@@ -22,7 +22,8 @@ const main = async () => {
   const stores = {
     store: await createPostgresEventStore(db),
     'store as function': await createPostgresEventStore(db, { loneAppend: 'function' }),
-    'store as statement': await createPostgresEventStore(db, { loneAppend: 'statement' }),
+    // (The store refuses plain statements on PostgreSQL: they take no stream locks.)
+    ...(db.kind === 'pglite' && { 'store as statement': await createPostgresEventStore(db, { loneAppend: 'statement' }) }),
   };
   const base = bench.schema ? `${bench.schema}_base` : 'bench_base';
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${base}; SET search_path TO ${base}; ${eventStoreSchema}; RESET search_path;`);

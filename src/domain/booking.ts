@@ -76,10 +76,10 @@ export interface Move {
   newUid?: string;
 }
 
-/** Cancelled or rejected: the appointment will not take place, and no later fact reopens it. */
 /** The statuses of a booking that has ended (the read model's queries take them too). */
 export const ENDED_STATUSES: readonly BookingStatus[] = ['cancelled', 'rejected'];
 
+/** Cancelled or rejected: the appointment will not take place, and no later fact reopens it. */
 export const hasEnded = (state: Booking): boolean => ENDED_STATUSES.includes(state.status);
 
 /** Cal.com statuses (as a lookup reads them) of a booking that stands: neither cancelled nor rejected. */

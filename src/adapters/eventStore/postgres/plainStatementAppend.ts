@@ -117,20 +117,19 @@ const parametersOf = (unit: StreamAppendPayload[]): number => unit.reduce((n, p)
  * a two-stream one: bench/diagnose/appendSplit.ts, with and without `--streams 2`): the streams' version steps and their events in one
  * statement, one transaction. It takes no stream locks, so it is only for a database with one connection
  * (PGlite): two such statements over the same streams on a server could deadlock. When an expected version
- * does not hold, nothing is written: one stream's step leaves no row and the store raises the error
- * bl_append would (SQLSTATE BL409, DETAIL the actual version, HINT the stream) after reading the version;
- * several streams' check (bl_steps_held) raises it. A stream the unit names twice is one step for all its
- * events when its later appends hold whenever its first does (streamSteps). A unit where one may not, or with
- * more events than one statement's parameters can carry (over 13,000), goes to `several`.
+ * does not hold, nothing is written, and bl_steps_held raises the error bl_append would (SQLSTATE BL409,
+ * DETAIL the actual version, HINT the stream): inside the statement when another stream's step held, after
+ * it when none did. A stream the unit names twice is one step for all its events when its later appends
+ * hold whenever its first does (streamSteps). A unit where one may not, or with more events than one
+ * statement's parameters can carry (over 13,000), goes to `byFunction`.
  */
-export const appendInOneStatement = async (db: SqlExecutor, unit: StreamAppendPayload[], several: () => Promise<AppendRow[]>): Promise<AppendRow[]> => {
+export const appendInOneStatement = async (db: SqlExecutor, unit: StreamAppendPayload[], byFunction: () => Promise<AppendRow[]>): Promise<AppendRow[]> => {
   const statement = parametersOf(unit) > MAX_PARAMETERS ? undefined : statementFor(unit);
-  if (!statement) return several();
+  if (!statement) return byFunction();
   const { rows } = await db.query<EventRowBack>(statement.text, statement.values);
   if (rows.length > 0) return perAppend(unit, statement.before, rows);
-  // No stream's step left a row, so no check ran: the function says which stream, as it would have.
-  if (new Set(unit.map((p) => p.stream)).size > 1) return several();
-  const { stream } = unit[0]!;
-  const actual = (await db.query<{ version: string }>('SELECT version::text FROM bl_streams WHERE stream_id = $1', [stream])).rows[0]?.version;
-  throw Object.assign(new Error('wrong expected version'), { code: 'BL409', detail: actual ?? 'absent', hint: stream });
+  // Every append has events, so no row means no step held (and no check ran): the first stream is the
+  // one to name, and bl_steps_held raises its conflict as it does inside the statement.
+  await db.query('SELECT bl_steps_held(ARRAY[$1::text], ARRAY[0::bigint])', [unit[0]!.stream]);
+  throw new Error('bl_steps_held did not refuse a step that left no row');
 };
