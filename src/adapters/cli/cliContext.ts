@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config';
-import { openStores, type OpenedStores } from '../eventStore/openEventStore';
+import type { OpenedStores } from '../eventStore/openEventStore';
 import { createLogger } from '../telemetry/logger';
 import { projectionDefinitions } from '../../projections';
 
@@ -14,6 +14,7 @@ export interface CliContext {
 export const withStores = async <T>(work: (ctx: CliContext) => Promise<T>): Promise<T> => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+  const { openStores } = await import('../eventStore/openEventStore'); // loaded by the commands that open a store, not by --url calls
   const stores = await openStores(config.EVENT_STORE_URL, config.READ_MODEL_URL, { poolSize: config.PG_POOL_SIZE });
   try {
     for (const definition of projectionDefinitions) await stores.readModel.exec(definition.schema);

@@ -7,7 +7,6 @@ import { duplicatesCommand } from './duplicatesCommand';
 import { reconcileCommand } from './reconcileCommand';
 import { rebuildCommand, UsageError } from './rebuildCommand';
 import { retellFunctionsCommand } from './retellFunctionsCommand';
-import { serve } from './serveCommand';
 import { timelineCommand } from './timelineCommand';
 
 /** Exit codes scripts can rely on. */
@@ -17,7 +16,11 @@ export const buildProgram = (): Command => {
   const program = new Command('booking-ledger')
     .description('Event-sourced booking ledger between a Retell voice agent and Cal.com')
     .exitOverride();
-  program.command('serve').description('Start the HTTP service (Retell functions, Cal.com webhooks, read endpoints)').action(serve);
+  // Each command loads what it runs when it runs (the HTTP service, the stores): a usage mistake or a --url call starts in a fraction of the time.
+  program
+    .command('serve')
+    .description('Start the HTTP service (Retell functions, Cal.com webhooks, read endpoints)')
+    .action(async () => (await import('./serveCommand')).serve());
   program.addCommand(rebuildCommand());
   program.addCommand(reconcileCommand());
   program.addCommand(timelineCommand());

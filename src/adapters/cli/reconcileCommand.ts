@@ -1,9 +1,5 @@
 import { Command } from 'commander';
 import { runProjectionToEnd, appointmentsProjectionDefinition } from '../../projections';
-import { composeDeps } from '../useCaseDeps';
-import { createReconciler } from '../reconciler';
-import { createTelemetry } from '../telemetry/telemetry';
-import { createMetrics } from '../telemetry/metrics';
 import type { ReconcileReport } from '../../application/useCases/reconcileBookings';
 import { withStores } from './cliContext';
 import { askService, remoteOptions, type RemoteOptions } from './serviceClient';
@@ -24,6 +20,13 @@ export const reconcileCommand = () =>
         return;
       }
       await withStores(async ({ config, stores, logger }) => {
+        // The use cases' dependencies (Cal.com client, metrics) only when this process reconciles itself.
+        const [{ composeDeps }, { createReconciler }, { createTelemetry }, { createMetrics }] = await Promise.all([
+          import('../useCaseDeps'),
+          import('../reconciler'),
+          import('../telemetry/telemetry'),
+          import('../telemetry/metrics'),
+        ]);
         await runProjectionToEnd({ ...appointmentsProjectionDefinition, eventStore: stores.eventStore, db: stores.readModel });
         const metrics = createMetrics();
         const { deps } = await composeDeps(config, { store: stores.eventStore, telemetry: createTelemetry(logger, metrics) }, stores.readModel, metrics);
