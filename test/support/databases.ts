@@ -42,7 +42,8 @@ export const resetDatabase = async (db: SqlDatabase): Promise<void> => {
 
 /**
  * A PGlite data directory initialised from the run's template dump (a child process then opens it in a
- * fraction of initdb's time); what it holds is exactly what a fresh directory holds.
+ * fraction of initdb's time); it holds what a fresh directory holds but the template databases, which
+ * nothing here reads (test/support/globalSetup.ts). test/process/firstHour.test.ts starts on a fresh one.
  */
 export const seededPgliteDirectory = async (dir: string): Promise<string> => {
   const db = await openPgliteDatabase(dir, { loadDataDir: pgliteTemplate() });
