@@ -30,11 +30,22 @@ describe.each(sqlTargets)('graceful shutdown (%s)', (_name, openDb) => {
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
-  afterEach(() => nock.cleanAll());
+  // A test that failed midway left its service and database open, and Jest would wait for them forever
+  // instead of reporting the failure: stopped again here (stop and close are idempotent; errors ignored).
+  let started: Awaited<ReturnType<typeof startTestService>> | undefined;
+  afterEach(async () => {
+    nock.cleanAll();
+    if (!started) return;
+    const { service, db } = started;
+    started = undefined;
+    await service.stop().catch(() => undefined);
+    await service.stores.eventStore.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+  });
   afterAll(() => nock.enableNetConnect());
 
   it('finishes the request in flight, refuses new connections, stops the projection at the head, and leaves the db closable', async () => {
-    const t = await startTestService(openDb, { env: { CONFIRMATION_WAIT_MS: '100' } });
+    const t = (started = await startTestService(openDb, { env: { CONFIRMATION_WAIT_MS: '100' } }));
     const port = Number(new URL(t.url).port);
     await connect(port); // listening
 
