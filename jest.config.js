@@ -9,7 +9,7 @@ module.exports = {
   // third file fills that. Measured, `npm test` alternating on this 2-core host: 217 and 211 s with 3 against
   // 237 and 232 s with 2.
   maxWorkers: 3,
-  // One PGlite template dump per run: each in-memory test database loads it instead of running initdb.
+  // Builds dist/ if it is stale and makes the PGlite template dump (kept across runs): each in-memory test database loads it instead of running initdb.
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   // The default reporter, and a list of what was skipped and why at the end.
   reporters: ['default', '<rootDir>/test/support/skippedSuitesReporter.js'],

@@ -31,16 +31,12 @@ describe.each(sqlTargets)('graceful shutdown (%s)', (_name, openDb) => {
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   // A test that failed midway left its service and database open, and Jest would wait for them forever
-  // instead of reporting the failure: stopped again here (stop and close are idempotent; errors ignored).
+  // instead of reporting the failure: stopped again here (stopping and closing twice is harmless).
   let started: Awaited<ReturnType<typeof startTestService>> | undefined;
   afterEach(async () => {
     nock.cleanAll();
-    if (!started) return;
-    const { service, db } = started;
+    await started?.stop();
     started = undefined;
-    await service.stop().catch(() => undefined);
-    await service.stores.eventStore.close().catch(() => undefined);
-    await db.close().catch(() => undefined);
   });
   afterAll(() => nock.enableNetConnect());
 

@@ -1,12 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { everything } from './fileModes';
 
 /** The newest modification time under a directory: its files and its directories (a deleted file changes its directory's). */
-const newestUnder = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce(
-    (newest, entry) => Math.max(newest, entry.isDirectory() ? newestUnder(path.join(dir, entry.name)) : statSync(path.join(dir, entry.name)).mtimeMs),
-    statSync(dir).mtimeMs,
-  );
+const newestUnder = (dir: string): number => Math.max(...everything(dir).map((file) => statSync(file).mtimeMs));
 
 /**
  * Whether dist/ was built after the last change to src/ or to the build's settings: tsc writes

@@ -2,7 +2,7 @@ import { chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** `dir` and everything below it. */
-const everything = (dir: string): string[] => [dir, ...readdirSync(dir, { withFileTypes: true, recursive: true }).map((entry) => path.join(entry.parentPath, entry.name))];
+export const everything = (dir: string): string[] => [dir, ...readdirSync(dir, { withFileTypes: true, recursive: true }).map((entry) => path.join(entry.parentPath, entry.name))];
 
 /** Every file and directory below `dir` (and `dir` itself) that group or others may read, write or enter. */
 export const notPrivate = (dir: string): Array<{ file: string; mode: string }> =>
