@@ -5,6 +5,7 @@
  *    times in three; only PostgreSQL's NOTIFY can wake that request before its deadline (the slow poll is
  *    set above the wait, see burstServiceEnv). The reconciler and the resumer run every second here (in
  *    production every 60 / 15 s) so that their leases are contended during the run.
+ * Every instance is warmed as the one service of 7 is (`options.warm` calls each, sent through the round robin).
  * The floor is the burst's: the proxy that waits for the webhook, behind a round robin of its own (one
  * backend), so it pays the same extra hop.
  * From the database, sampled every 25 ms during the bursts: which instances' connections held the
@@ -47,7 +48,9 @@ export const benchInstances = async (build: Build, options: BurstOptions, log: (
       const runs = await runBurstRounds(
         calcom,
         { floor: { url: floorBalancer.url, webhookUrl: `${floorBalancer.url}/webhooks/calcom` }, ours: { url: balancer.url, webhookUrl: `${balancer.url}/webhooks/calcom` } },
-        options,
+        // Each instance as warm as the one service of 7 (warm-ups go round robin too): with 400 in all, each
+        // had 133 and the measured burst cost 1.05–1.35 s of CPU against 0.72–0.79 s with 1,200 (quick pairs, 2026-12-07).
+        { ...options, warm: options.warm * INSTANCES },
         'i',
         watchAll(cpu.watch, machine.watch, sampler),
       );

@@ -25,6 +25,7 @@ export interface BurstOptions {
   /**
    * Unmeasured warm-up calls on each side, sent in bursts of at most `size` (connections, JIT: V8 compiles
    * the hot code only after some hundred calls, so a service just started pays about twice the CPU a booking).
+   * Per service process: part 8 sends this many to each of its instances.
    */
   warm: number;
   /** Cal.com answers a create after this long… */
