@@ -111,7 +111,7 @@ describe.each(sqlTargets)('reschedule_appointment waits from its own work (%s)',
   it('given a wait, when the BOOKING_RESCHEDULED lands while it waits, then it is woken and answers the move proven', async () => {
     const { bookingId, callId, newSlot } = await givenConfirmed();
     const started = Date.now();
-    const moving = rescheduleAppointment(deps({ settings: testSettings({ eventTypeId: EVENT_TYPE, confirmationWaitMs: 10_000, confirmationPollMs: 10_000 }) }), { callId, requestId: `move-${n}` }, { bookingId, newSlotStartUtc: newSlot });
+    const moving = rescheduleAppointment(deps({ settings: testSettings({ eventTypeId: EVENT_TYPE, confirmationWaitMs: 30_000, confirmationPollMs: 30_000 }) }), { callId, requestId: `move-${n}` }, { bookingId, newSlotStartUtc: newSlot });
     const oldUid = [...bookings.values()].find((b) => b.metadata.booking_ref === bookingId && b.start !== newSlot)!.uid;
     while (!lastMoved) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50)); // its answer recorded, the wait listening
@@ -120,7 +120,7 @@ describe.each(sqlTargets)('reschedule_appointment waits from its own work (%s)',
     const answer = await moving;
 
     expect(answer).toMatchObject({ booking_id: bookingId, status: 'confirmed' });
-    expect(Date.now() - started).toBeLessThan(9_000); // woken, not the 10 s deadline or poll
+    expect(Date.now() - started).toBeLessThan(25_000); // woken, not the 30 s deadline or poll (a wide gap: load cannot close it)
   });
 
   it('given the move already requested by an earlier delivery of the call, when a retry joins it without waiting, then it answers from the read it made while listening', async () => {

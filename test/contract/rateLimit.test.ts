@@ -78,7 +78,7 @@ describe.each(sqlTargets)('the Cal.com request budget (%s)', (name, openDb) => {
     expect((await book(a, 3)).json.status).toBe('pending');
     const started = Date.now();
     const throttled = await book(b, 4);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000); // at once: the bucket refills one token in 1,000 minutes; load cannot stretch an answer this far
     expect(throttled.json).toMatchObject({ status: 'error', retryable: true, message: 'Der Kalender ist gerade ausgelastet. Der Termin ist nicht gebucht. Bitte versuchen Sie es in einer Minute noch einmal.' });
     expect(sent.filter((s) => s === 'create')).toHaveLength(3);
     const metrics = await b.get('/metrics', { token: null, accept: 'text/plain' });

@@ -232,7 +232,7 @@ describe('createCalcomHttpClient — createBooking', () => {
 
     expect(result.outcome).toBe('answered');
     expect(result.latencyMs).toBeGreaterThanOrEqual(140);
-    expect(result.latencyMs).toBeLessThan(1000);
+    expect(result.latencyMs).toBeLessThan(30_000); // capped, not the 60 s asked for (a wide gap: a loaded machine's late timers cannot close it)
   });
 
   it('retries a refused connection and returns unreachable/network when it stays refused', async () => {

@@ -33,7 +33,7 @@ describe('createCalcomHttpClient — circuit breaker', () => {
     for (const result of results) expect(result).toMatchObject({ outcome: 'unreachable', reason: 'circuit_open' });
     for (const scope of untouched) expect(scope.isDone()).toBe(false);
     expect(calls.slice(2).map((c) => c.attempts)).toEqual([0, 0, 0]);
-    expect(results[0]?.latencyMs).toBeLessThan(1_000); // no attempt was made (above); only a stalled event loop could take this long
+    expect(results[0]?.latencyMs).toBeLessThan(10_000); // measured and reported; that no attempt was made is asserted above, not timed
   });
 
   it('lets a trial call through after halfOpenAfterMs; success closes it', async () => {
