@@ -21,7 +21,8 @@ describe('a fresh set-up', () => {
       path.join(dir, '.env'),
       ['RETELL_API_KEY=key_from_dotenv_0123456789', 'CALCOM_EVENT_TYPE_ID=42', 'EVENT_STORE_URL=pglite://./data/ledger', 'DEFAULT_LANGUAGE=en', 'PORT=1'].join('\n'),
     );
-    service = await startChildService({ PORT: '0' }, { cwd: dir }); // PORT from the environment beats PORT=1 in the file
+    // A first start: PGlite creates its directory, V8 compiles its WebAssembly fully (11 s idle; load stretches it).
+    service = await startChildService({ PORT: '0' }, { cwd: dir, startWithinMs: 100_000 }); // PORT from the environment beats PORT=1 in the file
     expect(service.output.join('')).toContain(`"msg":"Settings read from ${path.join(dir, '.env')} (variables set in the environment win over it)"`);
     expect(service.output.join('')).toContain('"PGLITE_WASM_COMPILER":"optimizing"'); // the default for serve
     const body = JSON.stringify({ call: { call_id: 'call_dotenv' }, args: {} });
@@ -30,7 +31,7 @@ describe('a fresh set-up', () => {
     const signed = await fetch(`${service.url}/retell/functions/get_booking_status`, { method: 'POST', body, headers: { 'x-retell-signature': signRetell(body, 'key_from_dotenv_0123456789') } });
     expect(((await signed.json()) as { message: string }).message).toBe('Could you tell me the day and time of your appointment again, please?'); // DEFAULT_LANGUAGE=en from .env
     expect(notPrivate(path.join(dir, 'data'))).toEqual([]); // created by serve: 0700 directories, 0600 files
-  }, 60_000);
+  }, 120_000);
 
   it('stops with exit 78 and one line naming PORT when the port is taken', async () => {
     const holder = net.createServer();
