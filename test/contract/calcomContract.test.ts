@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { findBookingsAwaitingProof } from '../../src/projections';
 import { webhookStreamId } from '../../src/domain';
 import {
   createdBooking,
@@ -33,7 +34,7 @@ import {
 } from '../fixtures/calcom/webhooks';
 import { send } from '../security/hostile';
 import { sqlTargets } from '../support/databases';
-import { WEBHOOK_SECRET, startTestService, testClock, type TestService } from '../support/testService';
+import { WEBHOOK_SECRET, eventually, startTestService, testClock, type TestService } from '../support/testService';
 import { bookingFrom, calcomStandIn, createBodyProblems, type SentCreate } from './support/calcomStandIn';
 
 /**
@@ -320,6 +321,8 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
         const newBooking = [...calcom.bookings.values()].find((b) => b.fromReschedule === booking.uid)!;
 
         clock.advance(16 * 60_000);
+        // The reconciler finds the move in the read model: wait until it is projected (a loaded host projects late).
+        await eventually(async () => (await findBookingsAwaitingProof(r.db, new Date(clock.now().getTime() - 900_000))).includes(bookingId), 15_000);
         expect((await r.service.reconciler.runOnce()).markedUnconfirmed).toEqual([bookingId]);
 
         const events = (await r.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;

@@ -16,7 +16,7 @@ export const serve = async (): Promise<void> => {
   // Before any store opens: PGlite's module is compiled when it first opens.
   if (config.PGLITE_WASM_COMPILER === 'optimizing') {
     compileWasmOptimizedOnly();
-    logger.info({ PGLITE_WASM_COMPILER: 'optimizing' }, "WebAssembly (PGlite) compiled by V8's optimizing compiler only: less memory and CPU, about 2 s more to start");
+    logger.info({ PGLITE_WASM_COMPILER: 'optimizing' }, "WebAssembly (PGlite) compiled by V8's optimizing compiler only: less memory and CPU, a few seconds more to start (2–4 s on 2 cores)");
   }
   logger.info({ heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 1048576) }, 'V8 heap limit (npm start sets --max-old-space-size=1024)');
   const envFile = envFileRead();
