@@ -63,6 +63,13 @@ describe.each(sqlTargets)('waitForBooking on %s', (_name, open) => {
     return { bookingId, append, recordAndAnswer };
   };
 
+  /** The wait's `after`, and a promise that settles once it has run (no sleep that a slow host outlasts). */
+  const announced = <T>(after: () => Promise<T>) => {
+    let done!: () => void;
+    const ran = new Promise<void>((resolve) => (done = resolve));
+    return { after: async () => { const known = await after(); done(); return known; }, ran };
+  };
+
   it('given the request answered and no wait (CONFIRMATION_WAIT_MS=0), when it waits, then it answers the state its own work left without reading the stream', async () => {
     const { bookingId, recordAndAnswer } = givenBooking();
     const { store: counted, reads } = counting(store, bookingId);
@@ -91,8 +98,10 @@ describe.each(sqlTargets)('waitForBooking on %s', (_name, open) => {
     const { store: counted, reads } = counting(store, bookingId, { versions });
     let wokenBy: WokenBy | undefined;
 
-    const waiting = waitForBooking(counted, bookingId, isConfirmed, 10_000, { pollMs: 60_000, after: recordAndAnswer, onDone: (how) => (wokenBy = how) });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { after, ran } = announced(recordAndAnswer);
+    const waiting = waitForBooking(counted, bookingId, isConfirmed, 10_000, { pollMs: 60_000, after, onDone: (how) => (wokenBy = how) });
+    await ran; // its request answered, the wait listening (however long a loaded host takes)…
+    await new Promise((resolve) => setTimeout(resolve, 100)); // …and the signals of its own appends taken in
     const readsBefore = reads();
     await append(confirmed(bookingId), 2);
 
@@ -106,8 +115,10 @@ describe.each(sqlTargets)('waitForBooking on %s', (_name, open) => {
     const { store: counted, reads } = counting(store, bookingId);
     let wokenBy: WokenBy | undefined;
 
-    const waiting = waitForBooking(counted, bookingId, isConfirmed, 10_000, { pollMs: 60_000, after: recordAndAnswer, onDone: (how) => (wokenBy = how) });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { after, ran } = announced(recordAndAnswer);
+    const waiting = waitForBooking(counted, bookingId, isConfirmed, 10_000, { pollMs: 60_000, after, onDone: (how) => (wokenBy = how) });
+    await ran; // its request answered, the wait listening (however long a loaded host takes)…
+    await new Promise((resolve) => setTimeout(resolve, 100)); // …and the signals of its own appends taken in
     const readsBefore = reads();
     const known = await loadBooking(store, bookingId); // the webhook's own read, not the wait's
     const now = '2025-10-06T09:05:22.600Z';

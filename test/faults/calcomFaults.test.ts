@@ -22,7 +22,7 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    t = await startTestService(openMemoryPglite, { env: { CONFIRMATION_WAIT_MS: '100', CALCOM_TIMEOUT_MS: '300', CALCOM_BREAKER_FAILURES: '3', CALCOM_BREAKER_HALF_OPEN_MS: '400' } });
+    t = await startTestService(openMemoryPglite, { env: { CONFIRMATION_WAIT_MS: '100', CALCOM_TIMEOUT_MS: '300', CALCOM_BREAKER_FAILURES: '3', CALCOM_BREAKER_HALF_OPEN_MS: '1500' } });
   });
   afterEach(() => nock.cleanAll());
   afterAll(() => t.stop());
@@ -127,7 +127,7 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
     expect(open.json).toMatchObject({ status: 'error', booking_status: 'failed', retryable: true });
     expect(whileOpen).toHaveLength(0); // failed fast, Cal.com untouched
 
-    await new Promise((r) => setTimeout(r, 450)); // half-open
+    await new Promise((r) => setTimeout(r, 1600)); // half-open (1.5 s: the booking that found it open, however slow, came well inside it)
     const callId = `call_after_breaker_${Date.now()}`;
     expect((await book(t, callId)).json).toMatchObject({ status: 'pending', booking_status: 'awaiting_webhook' });
     expect(whileOpen).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
     await book(t);
     const callId = `call_retry_after_open_${Date.now()}`;
     expect((await book(t, callId)).json.status).toBe('error'); // circuit open
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 1600));
     const seen = interceptCreates((request) => [201, { status: 'success', data: freshBooking(request) }]);
     interceptSlots([]);
     const again = await book(t, callId);

@@ -21,7 +21,7 @@ export const BASELINE_WASM_ONLY = ['--liftoff-only'];
 /** (A developer's own .env in the repository never leaks into these processes: ENV_FILE=/dev/null unless a cwd is given.) */
 /** Runs the built CLI (`bin/booking-ledger.js serve`, dist/ built by the test run's globalSetup) as a real process; resolves once it listens. */
 /**
- * `startWithinMs` (default 30 s) is how long it may take to listen: a first start on a new PGlite directory
+ * `startWithinMs` (default 60 s) is how long it may take to listen: a first start on a new PGlite directory
  * with the default compiler took 11 s on an idle 2-core host and over 30 s beside two other Jest workers.
  */
 export const startChildService = (env: Record<string, string>, options: { cwd?: string; nodeFlags?: string[]; startWithinMs?: number } = {}): Promise<ChildService> =>
@@ -33,7 +33,7 @@ export const startChildService = (env: Record<string, string>, options: { cwd?: 
     });
     const output: string[] = [];
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const timer = setTimeout(() => reject(new Error(`service did not start within ${options.startWithinMs ?? 30_000} ms:\n${output.join('')}`)), options.startWithinMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`service did not start within ${options.startWithinMs ?? 60_000} ms:\n${output.join('')}`)), options.startWithinMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       output.push(String(chunk));
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(String(chunk));
