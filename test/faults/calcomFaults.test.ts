@@ -22,7 +22,7 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    t = await startTestService(openMemoryPglite, { env: { CONFIRMATION_WAIT_MS: '100', CALCOM_TIMEOUT_MS: '300', CALCOM_BREAKER_FAILURES: '3', CALCOM_BREAKER_HALF_OPEN_MS: '1500' } });
+    t = await startTestService(openMemoryPglite, { env: { CONFIRMATION_WAIT_MS: '100', CALCOM_TIMEOUT_MS: '1500', CALCOM_BREAKER_FAILURES: '3', CALCOM_BREAKER_HALF_OPEN_MS: '1500' } });
   });
   afterEach(() => nock.cleanAll());
   afterAll(() => t.stop());
@@ -31,7 +31,7 @@ describe('Cal.com faults: bounded retries, an honest answer, never a false "conf
     let created: CalcomBookingJson | undefined;
     const seen = interceptCreates(async (request) => {
       created = freshBooking(request);
-      await new Promise((r) => setTimeout(r, 600)); // longer than CALCOM_TIMEOUT_MS
+      await new Promise((r) => setTimeout(r, 3000)); // longer than CALCOM_TIMEOUT_MS (1.5 s, which the other answers here must stay inside on a loaded host)
       return [201, { status: 'success', data: created }];
     });
     const callId = `call_fault_timeout_${Date.now()}`;

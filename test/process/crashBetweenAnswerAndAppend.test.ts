@@ -106,8 +106,8 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
       CONFIRMATION_WAIT_MS: '200',
       RECONCILE_AFTER_MS: '1500',
       RECONCILE_INTERVAL_MS: '250',
-      CALCOM_TIMEOUT_MS: '200',
-      RESUME_AFTER_MS: '700',
+      CALCOM_TIMEOUT_MS: '1000', // the stand-in kills the service on the POST: no timeout may answer first (0.2 s did, beside three other Jest workers)
+      RESUME_AFTER_MS: '3500', // more than a create can take (3 x CALCOM_TIMEOUT_MS), as the service requires
       RESUME_INTERVAL_MS: '200',
       // Ten service starts: V8's default compiler starts each ~2 s sooner (firstHour.test.ts runs serve's default).
       PGLITE_WASM_COMPILER: 'tiered',
