@@ -85,7 +85,7 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
   const apiKeys: string[] = [];
   const bookings = new Map<string, ResolvedBooking>();
   const state = {
-    onCreate: (request: SentCreate): ApiAnswer => {
+    onCreate: (request: SentCreate): ApiAnswer | Promise<ApiAnswer> => {
       const booking = bookingFrom(request);
       bookings.set(booking.uid, booking);
       return createdBooking(booking);
@@ -101,10 +101,10 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
   nock(base)
     .persist()
     .post('/v2/bookings')
-    .reply(function (_uri, body) {
+    .reply(async function (_uri, body) {
       recordKey.call(this);
       creates.push(body as SentCreate);
-      return reply(state.onCreate(body as SentCreate));
+      return reply(await state.onCreate(body as SentCreate));
     })
     .post(/^\/v2\/bookings\/[^/]+\/reschedule$/)
     .reply(function (uri, body) {
@@ -150,8 +150,8 @@ export const calcomStandIn = (base = CALCOM_BASE) => {
     cancels,
     apiKeys,
     bookings,
-    /** What Cal.com answers the next creates. */
-    answerCreates: (answer: (request: SentCreate) => ApiAnswer) => void (state.onCreate = answer),
+    /** What Cal.com answers the next creates; an answer may wait (for a webhook sent before it, say). */
+    answerCreates: (answer: (request: SentCreate) => ApiAnswer | Promise<ApiAnswer>) => void (state.onCreate = answer),
     /** What Cal.com answers the next reschedules (`move` does what Cal.com does). */
     answerReschedules: (answer: (request: SentReschedule, move: (request: SentReschedule) => ApiAnswer) => ApiAnswer) =>
       void (state.onReschedule = (request) => answer(request, (r) => moveBooking(bookings, r))),
