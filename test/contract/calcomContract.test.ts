@@ -309,7 +309,8 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
 
     it('has the reconciler locate a move whose answer was lost (the old uid rescheduled to this booking moved): given up as unproven, it keeps its new uid, and a cancel acts there at once', async () => {
       const clock = testClock(new Date().toISOString());
-      const r = await startTestService(openDb, { now: clock.now, env: { CONFIRMATION_WAIT_MS: '300', RECONCILE_AFTER_MS: '900000' } });
+      const reconcileAfterMs = 900_000;
+      const r = await startTestService(openDb, { now: clock.now, env: { CONFIRMATION_WAIT_MS: '300', RECONCILE_AFTER_MS: String(reconcileAfterMs) } });
       try {
         const callId = `call_contract_reconcile_${Date.now()}`;
         const { json } = await r.callFunction('book_appointment', { name: 'book_appointment', call: { call_id: callId }, args: { date: '2031-09-11', time: '09:00', name: 'Erika Mustermann' } });
@@ -323,7 +324,7 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
 
         clock.advance(16 * 60_000);
         // The reconciler finds the move in the read model: wait until it is projected (a loaded host projects late).
-        await eventually(async () => (await findBookingsAwaitingProof(r.db, new Date(clock.now().getTime() - 900_000))).includes(bookingId), 15_000);
+        await eventually(async () => (await findBookingsAwaitingProof(r.db, new Date(clock.now().getTime() - reconcileAfterMs))).includes(bookingId), 15_000);
         expect((await r.service.reconciler.runOnce()).markedUnconfirmed).toEqual([bookingId]);
 
         const events = (await r.get(`/bookings/${bookingId}/events`)).json.events as Array<{ type: string; data: Record<string, unknown> }>;

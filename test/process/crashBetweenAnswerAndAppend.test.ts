@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { postgresUrl, seededPgliteDirectory } from '../support/databases';
-import { BASELINE_WASM_ONLY, startChildService, type ChildService } from '../support/childService';
+import { BASELINE_WASM_ONLY, CHILD_SERVICE_TEST_MS, startChildService, type ChildService } from '../support/childService';
 import { webhookFor, freshBooking, type CalcomBookingJson, type CreateRequest } from '../support/fakeCalcom';
-import { signCalcom, signRetell } from '../support/testService';
+import { eventually, signCalcom, signRetell } from '../support/testService';
 
 const RETELL_KEY = 'key_retell_process_test_0123';
 const WEBHOOK_SECRET = 'whsec_process_test_0123';
@@ -139,15 +139,8 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     const response = await fetch(`${url}/bookings/${bookingId}/events`);
     return ((await response.json()) as { events: Array<{ type: string; data: { outcome?: string; purpose?: string } }> }).events;
   };
-  const waitFor = async <T>(check: () => Promise<T | undefined>, what: string): Promise<T> => {
-    // A deadline, not a count of tries: on a loaded host each check itself takes longer.
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-      const value = await check();
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out waiting for ${what} (60 s)`);
-  };
+  /** Every 150 ms (each check asks a child service), for up to 60 s. */
+  const waitFor = <T>(check: () => Promise<T | undefined>, what: string): Promise<T> => eventually(check, 60_000, { what, everyMs: 150 });
 
   it('after the POST had gone out: the resumer finds the booking at Cal.com and takes it without posting again', async () => {
     const booking = await crashWhileBooking('call_crash_resume_found', '11:00');
@@ -170,7 +163,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     expect(status.json).toMatchObject({ status: 'confirmed' });
     second.process.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 150_000); // two service starts and a wait, on a host that may be loaded
+  }, CHILD_SERVICE_TEST_MS);
 
   it('before the POST went out (killed right after BookingRequested): the resumer finds nothing at Cal.com and posts once', async () => {
     const first = await startChildService({ ...env, TEST_CRASH_POINT: 'after_booking_requested' }, { nodeFlags: BASELINE_WASM_ONLY });
@@ -199,7 +192,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     expect(history.slice(0, 5)).toEqual(['BookingRequested', 'BookingResumeStarted', 'CalcomBookingSearched', 'CalcomResponded', 'CalcomBookingAccepted']);
     second.process.kill('SIGTERM');
     await second.exited;
-  }, 150_000); // two service starts and a wait, on a host that may be loaded
+  }, CHILD_SERVICE_TEST_MS);
 
   it('killed right after recording a Cal.com webhook: the restarted service settles the recorded delivery, with no redelivery', async () => {
     // (It books as any process does: the crash point is only on a delivery's way.)
@@ -227,7 +220,7 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     expect(again.json).toMatchObject({ status: 'duplicate', applied: [] });
     second.process.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 150_000); // two service starts and a wait, on a host that may be loaded
+  }, CHILD_SERVICE_TEST_MS);
 
   it('marks it unconfirmed through the reconciler when no webhook ever comes, never confirmed', async () => {
     const booking = await crashWhileBooking('call_crash_silent', '10:00');
@@ -246,5 +239,5 @@ describe.each(targets)('a process killed around its Cal.com POST (%s)', (_name, 
     expect(second.output.join('')).toContain('"alert":"booking_unconfirmed"');
     second.process.kill('SIGTERM');
     await second.exited;
-  }, 150_000); // two service starts and a wait, on a host that may be loaded
+  }, CHILD_SERVICE_TEST_MS);
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASELINE_WASM_ONLY, startChildService, type ChildService } from '../support/childService';
+import { BASELINE_WASM_ONLY, CHILD_SERVICE_TEST_MS, startChildService, type ChildService } from '../support/childService';
 import { runCli } from '../support/cliProcess';
 import { seededPgliteDirectory } from '../support/databases';
 import { makeReadableByEveryone, notPrivate } from '../support/fileModes';
@@ -51,7 +51,7 @@ describe('one PGlite data directory, one process', () => {
     expect(second).toContain(`is in use by booking-ledger process ${first.process.pid}`);
 
     expect(notPrivate(dir)).toEqual([]);
-  }, 150_000);
+  }, CHILD_SERVICE_TEST_MS);
 
   it('tells the CLI to use the running service, and works through it with --url', async () => {
     const held = await runCli(['timeline', '--call', 'call_single_1'], env, { nodeFlags: BASELINE_WASM_ONLY });
@@ -71,12 +71,12 @@ describe('one PGlite data directory, one process', () => {
       code: 1,
       err: expect.stringContaining('answered HTTP 401'),
     });
-  }, 150_000);
+  }, CHILD_SERVICE_TEST_MS);
 
   it('takes over the directory of a process that was killed', async () => {
     first!.process.kill('SIGKILL');
     await first!.exited.catch(() => undefined);
     first = await startChildService(env, { nodeFlags: BASELINE_WASM_ONLY });
     expect((await runCli(['timeline', '--call', 'call_single_1', '--url', first.url], env)).code).toBe(0);
-  }, 150_000);
+  }, CHILD_SERVICE_TEST_MS);
 });

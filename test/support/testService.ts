@@ -110,13 +110,16 @@ export const startTestService = async (
   };
 };
 
-/** Polls until `check` returns a truthy value (projections and webhooks are asynchronous). */
-export const eventually = async <T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> => {
+/**
+ * Polls until `check` returns a truthy value (projections and webhooks are asynchronous), every `everyMs`
+ * (25 ms); past `timeoutMs` it fails naming `what` when given.
+ */
+export const eventually = async <T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000, { what, everyMs = 25 }: { what?: string; everyMs?: number } = {}): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
+    if (Date.now() > deadline) throw new Error(what ? `Condition not met in time: ${what} (${timeoutMs} ms)` : 'Condition not met in time');
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 };
