@@ -112,9 +112,11 @@ export const startTestService = async (
 
 /**
  * Polls until `check` returns a truthy value (projections and webhooks are asynchronous), every `everyMs`
- * (25 ms); past `timeoutMs` it fails naming `what` when given.
+ * (25 ms); past `timeoutMs` it fails naming `what` when given. 15 s by default, as everythingVisible: on the
+ * shared PostgreSQL another file's open write transaction holds every projection back, and 5 s ran out
+ * for a read-model wait in a clean-clone CI run on a loaded host (incident.test.ts).
  */
-export const eventually = async <T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000, { what, everyMs = 25 }: { what?: string; everyMs?: number } = {}): Promise<T> => {
+export const eventually = async <T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, { what, everyMs = 25 }: { what?: string; everyMs?: number } = {}): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
