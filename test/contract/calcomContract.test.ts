@@ -96,7 +96,8 @@ describe.each(sqlTargets.slice(0, 1))('Cal.com as it really behaves (%s)', (_nam
       calcom.answerCreates(async (request) => {
         const booking = bookingFrom(request);
         calcom.keep(booking);
-        // Delivered, and acknowledged, before the answer: however slow the host, it is there when the wait starts.
+        // Delivered, and acknowledged, before the answer, as Cal.com's booking handler awaits its webhooks before it
+        // answers (RegularBookingService.ts, sendPayload.ts; reference/calcom-real-behaviour.md): there when the wait starts.
         await deliver(bookingCreated(booking));
         return createdBooking(booking);
       });
